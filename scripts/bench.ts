@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: the project's benchmarks, each against a baseline measured in the same run.
+ * Prints a table and writes bench/results.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
+import type { BenchResult } from './bench/result.ts';
+
+const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
+  decode_vs_kiteconnect: decodeVsKiteconnect,
+};
+
+const results: Record<string, BenchResult> = {};
+for (const [name, run] of Object.entries(benches)) {
+  results[name] = await run();
+}
+
+const rows = Object.entries(results).map(([name, r]) => ({
+  bench: name,
+  value: `${r.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
+  baseline: r.baseline === undefined ? '' : `${r.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
+  ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(1)}×`,
+  bar: r.bar ?? '',
+  pass: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+}));
+console.table(rows);
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
+if (Object.values(results).some((r) => r.pass === false)) process.exitCode = 1;

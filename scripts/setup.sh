@@ -1,0 +1,24 @@
+#!/bin/sh
+# Idempotent set-up for a fresh Debian machine with Node 20: system libraries that
+# node-canvas builds against, then the npm dependencies (native addons build from source).
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+for pkg in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing system libraries:$missing"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+stamp=node_modules/.oi-tracker-setup
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  echo "setup: installing npm dependencies (native modules build from source; first run takes a few minutes)"
+  npm ci --no-audit --no-fund --loglevel=error
+  node -e "require('better-sqlite3'); require('canvas')" 
+  touch "$stamp"
+fi

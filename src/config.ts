@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/** What each setting accepts, in words, for the one-line message a bad value gets. */
+const EXPECTED: Record<string, string> = {
+  MARKET_DATA: '"sim" or "kite"',
+  KITE_API_ROOT: 'an http(s) URL',
+  KITE_WS_ROOT: 'a ws(s) URL',
+  SIM_SEED: 'a whole number',
+  SIM_SPEED: 'a number from 0.1 to 1000 (1 = real time)',
+  SIM_PORT: 'a port number from 0 to 65535 (0 = any free port)',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+};
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+const url = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return schemes.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+const number = (min: number, max: number, integer: boolean) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max && (!integer || Number.isInteger(value)));
+
+const schema = z.object({
+  MARKET_DATA: z.enum(['sim', 'kite']).optional(),
+  KITE_API_KEY: optionalText,
+  KITE_API_SECRET: optionalText,
+  KITE_ACCESS_TOKEN: optionalText,
+  KITE_ENCTOKEN: optionalText,
+  KITE_USER_ID: optionalText,
+  KITE_API_ROOT: url(['http:', 'https:']).default('https://api.kite.trade'),
+  KITE_WS_ROOT: url(['ws:', 'wss:']).default('wss://ws.kite.trade'),
+  SIM_SEED: number(-(2 ** 31), 2 ** 32, true).default(20_261_125),
+  SIM_SPEED: number(0.1, 1000, false).default(1),
+  SIM_PORT: number(0, 65_535, true).default(0),
+  SIM_API_KEY: optionalText.transform((value) => value ?? 'sim_api_key'),
+  SIM_ACCESS_TOKEN: optionalText.transform((value) => value ?? 'sim_access_token'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Settings = z.output<typeof schema>;
+
+export type KiteAuth =
+  | { kind: 'access_token'; apiKey: string; accessToken: string; apiSecret?: string }
+  | { kind: 'enctoken'; enctoken: string; userId: string };
+
+export interface Config {
+  marketData: 'sim' | 'kite';
+  kite: { apiRoot: string; wsRoot: string; auth: KiteAuth | null; apiKey?: string; apiSecret?: string };
+  sim: { seed: number; speed: number; port: number; apiKey: string; accessToken: string };
+  logLevel: Settings['LOG_LEVEL'];
+}
+
+/** Variables from a `.env` file, with the process environment winning. */
+export function readEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  envFile = '.env',
+): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function kiteAuth(settings: Settings): KiteAuth | null {
+  if (settings.KITE_ENCTOKEN) {
+    if (!settings.KITE_USER_ID) {
+      throw new ConfigError('config: KITE_USER_ID is required with KITE_ENCTOKEN (the Kite user id, e.g. "AB1234")');
+    }
+    return { kind: 'enctoken', enctoken: settings.KITE_ENCTOKEN, userId: settings.KITE_USER_ID };
+  }
+  if (settings.KITE_API_KEY && settings.KITE_ACCESS_TOKEN) {
+    return {
+      kind: 'access_token',
+      apiKey: settings.KITE_API_KEY,
+      accessToken: settings.KITE_ACCESS_TOKEN,
+      apiSecret: settings.KITE_API_SECRET,
+    };
+  }
+  return null;
+}
+
+/** Resolves the environment into a fully defaulted Config, or throws one ConfigError line. */
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(
+      `config: ${name}=${describe(env[name])} is invalid; expected ${EXPECTED[name] ?? issue.message}`,
+    );
+  }
+  const settings = parsed.data;
+  const auth = kiteAuth(settings);
+  const marketData = settings.MARKET_DATA ?? (settings.KITE_API_KEY || settings.KITE_ENCTOKEN ? 'kite' : 'sim');
+  if (marketData === 'kite' && !auth) {
+    throw new ConfigError(
+      'config: MARKET_DATA=kite needs credentials; expected KITE_API_KEY with KITE_ACCESS_TOKEN, ' +
+        'or KITE_ENCTOKEN with KITE_USER_ID',
+    );
+  }
+  return {
+    marketData,
+    kite: {
+      apiRoot: settings.KITE_API_ROOT,
+      wsRoot: settings.KITE_WS_ROOT,
+      auth,
+      apiKey: settings.KITE_API_KEY,
+      apiSecret: settings.KITE_API_SECRET,
+    },
+    sim: {
+      seed: settings.SIM_SEED,
+      speed: settings.SIM_SPEED,
+      port: settings.SIM_PORT,
+      apiKey: settings.SIM_API_KEY,
+      accessToken: settings.SIM_ACCESS_TOKEN,
+    },
+    logLevel: settings.LOG_LEVEL,
+  };
+}

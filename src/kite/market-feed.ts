@@ -1,0 +1,26 @@
+import type { Config } from '../config.ts';
+import type { RestCredentials } from './rest-client.ts';
+import type { TickerCredentials } from './ticker-client.ts';
+
+/** Where market data comes from and with which credentials: Kite itself or the in-process simulator. */
+export interface MarketEndpoint {
+  apiRoot: string;
+  wsRoot: string;
+  rest: RestCredentials;
+  ticker: TickerCredentials;
+}
+
+export function kiteEndpoint(config: Config): MarketEndpoint {
+  const auth = config.kite.auth;
+  if (!auth) throw new Error('kiteEndpoint: no Kite credentials in the config');
+  if (auth.kind === 'enctoken') {
+    return {
+      apiRoot: config.kite.apiRoot,
+      wsRoot: config.kite.wsRoot,
+      rest: { kind: 'enctoken', enctoken: auth.enctoken },
+      ticker: { kind: 'enctoken', enctoken: auth.enctoken, userId: auth.userId },
+    };
+  }
+  const credentials = { kind: 'access_token', apiKey: auth.apiKey, accessToken: auth.accessToken } as const;
+  return { apiRoot: config.kite.apiRoot, wsRoot: config.kite.wsRoot, rest: credentials, ticker: credentials };
+}

@@ -1,0 +1,174 @@
+/**
+ * Open interest per option: a smooth base (peaked near the day's at-the-money strike, larger for near
+ * expiries, building through the IST day) times a factor for seeded bursts. Every 20-minute slot, per
+ * underlying, one option within ±5 strikes of the then at-the-money strike gains 10-20% over 2-3
+ * minutes, which then fades slowly. Everything is a pure function of (seed, contract, t).
+ */
+
+import type { OptionType } from '../kite/types.ts';
+import { optionExchangeToken, upcomingExpiries, type SimUnderlying } from './instruments.ts';
+import type { IndexWalk } from './index-walk.ts';
+import { DAY_MS, MINUTE_MS, istDateOf, istDayNumber, istMinuteOfDay, istWallClock } from './ist.ts';
+import { hashUniform } from './random.ts';
+
+export interface OiContract {
+  underlying: SimUnderlying;
+  exchangeToken: number;
+  strike: number;
+  type: OptionType;
+  /** Epoch ms of 15:30 IST on the expiry date. */
+  expiryClose: number;
+}
+
+interface Burst {
+  exchangeToken: number;
+  start: number;
+  rampMs: number;
+  amplitude: number;
+  halfLifeMs: number;
+}
+
+const HOUR_MS = 60 * MINUTE_MS;
+const SLOT_MS = 20 * MINUTE_MS;
+const BURST_STRIKES_EACH_SIDE = 5;
+const NEXT_EXPIRY_BURST_SHARE = 0.25;
+/** Bursts fade out completely between these ages, so only a bounded window of slots matters. */
+const BURST_FADE_START_MS = 10 * HOUR_MS;
+const BURST_LIFETIME_MS = 12 * HOUR_MS;
+const MAX_CACHED_BURSTS = 20_000;
+
+/** Lots at the peak of the strike profile for a contract about to expire. */
+const PEAK_LOTS: Record<SimUnderlying['name'], number> = { NIFTY: 60_000, SENSEX: 100_000 };
+const PROFILE_WIDTH_STEPS = 9;
+/** Calls peak a few strikes above the money, puts below. */
+const PROFILE_PEAK_OFFSET_STEPS = 3;
+const PROFILE_FLOOR = 0.12;
+/** Minutes after midnight over which the profile's centre moves to the new day's reference level. */
+const CENTRE_SHIFT_MINUTES = 180;
+const BUILD_UNTIL_MINUTE = 18 * 60;
+const DAY_START_SHARE = 0.6;
+
+const STREAM_SIZE = 201;
+const STREAM_BURST = 202;
+
+export function smoothstep(x: number): number {
+  const c = Math.min(1, Math.max(0, x));
+  return c * c * (3 - 2 * c);
+}
+
+/** Share of the full day's OI: 60% at 00:00 IST rising to 100% at 18:00, easing back by midnight. */
+export function dayBuildShare(t: number): number {
+  const minute = istMinuteOfDay(t);
+  const span = 1 - DAY_START_SHARE;
+  if (minute <= BUILD_UNTIL_MINUTE) return DAY_START_SHARE + span * smoothstep(minute / BUILD_UNTIL_MINUTE);
+  return 1 - span * smoothstep((minute - BUILD_UNTIL_MINUTE) / (24 * 60 - BUILD_UNTIL_MINUTE));
+}
+
+export class OpenInterestModel {
+  private readonly seed: number;
+  private readonly walks: readonly IndexWalk[];
+  private readonly bursts = new Map<number, Burst | null>();
+
+  /** `walks` in SIM_UNDERLYINGS order. */
+  constructor(seed: number, walks: readonly IndexWalk[]) {
+    this.seed = seed;
+    this.walks = walks;
+  }
+
+  /** Open interest in units (a positive multiple of the lot size). */
+  openInterest(contract: OiContract, t: number): number {
+    const lots = this.baseLots(contract, t) * dayBuildShare(t) * (1 + this.burstShare(contract, t));
+    return contract.underlying.lotSize * Math.max(1, Math.round(lots));
+  }
+
+  private baseLots(contract: OiContract, t: number): number {
+    const { underlying, strike, type, expiryClose } = contract;
+    const walk = this.walkOf(underlying);
+    const distance = (strike - this.profileCentre(walk, t)) / underlying.strikeStep;
+    const peakAt = type === 'CE' ? PROFILE_PEAK_OFFSET_STEPS : -PROFILE_PEAK_OFFSET_STEPS;
+    const profile = PROFILE_FLOOR + Math.exp(-(((distance - peakAt) / PROFILE_WIDTH_STEPS) ** 2));
+    const daysToExpiry = Math.max(0, (expiryClose - t) / DAY_MS);
+    const term = 0.2 + 0.8 * Math.exp(-daysToExpiry / 6);
+    const size = 0.7 + 0.6 * hashUniform(this.seed, STREAM_SIZE, contract.exchangeToken);
+    return PEAK_LOTS[underlying.name] * profile * term * size;
+  }
+
+  /** The day's reference level, reached smoothly from yesterday's during the first hours of the day. */
+  private profileCentre(walk: IndexWalk, t: number): number {
+    const day = istDayNumber(t);
+    const today = walk.referenceLevel(day);
+    const yesterday = walk.referenceLevel(day - 1);
+    return yesterday + (today - yesterday) * smoothstep(istMinuteOfDay(t) / CENTRE_SHIFT_MINUTES);
+  }
+
+  private burstShare(contract: OiContract, t: number): number {
+    const underlyingIndex = this.underlyingIndex(contract.underlying);
+    let share = 0;
+    const lastSlot = Math.floor(t / SLOT_MS);
+    for (let slot = Math.floor((t - BURST_LIFETIME_MS) / SLOT_MS); slot <= lastSlot; slot++) {
+      const burst = this.burst(underlyingIndex, slot);
+      if (burst && burst.exchangeToken === contract.exchangeToken) share += burstShapeAt(burst, t);
+    }
+    return share;
+  }
+
+  private burst(underlyingIndex: number, slot: number): Burst | null {
+    const key = slot * 2 + underlyingIndex;
+    const cached = this.bursts.get(key);
+    if (cached !== undefined) return cached;
+    const burst = this.createBurst(underlyingIndex, slot);
+    if (this.bursts.size >= MAX_CACHED_BURSTS) this.bursts.clear();
+    this.bursts.set(key, burst);
+    return burst;
+  }
+
+  private createBurst(underlyingIndex: number, slot: number): Burst | null {
+    const walk = this.walks[underlyingIndex];
+    if (!walk) return null;
+    const { underlying } = walk;
+    const draw = (n: number): number => hashUniform(this.seed, STREAM_BURST, underlyingIndex, slot, n);
+    const slotStart = slot * SLOT_MS;
+    const rampMs = (2 + draw(1)) * MINUTE_MS;
+    const start = slotStart + Math.floor(draw(2) * (SLOT_MS - rampMs) / 1000) * 1000;
+    const step = underlying.strikeStep;
+    const atm = Math.round(walk.price(slotStart) / step) * step;
+    const strikeOffset = Math.floor(draw(3) * (2 * BURST_STRIKES_EACH_SIDE + 1)) - BURST_STRIKES_EACH_SIDE;
+    const type: OptionType = draw(4) < 0.5 ? 'CE' : 'PE';
+    const [nearest, next] = this.liveExpiries(underlying, slotStart);
+    const expiry = draw(5) < NEXT_EXPIRY_BURST_SHARE ? next : nearest;
+    if (expiry === undefined) return null;
+    return {
+      exchangeToken: optionExchangeToken(underlying, expiry, atm + strikeOffset * step, type),
+      start,
+      rampMs,
+      amplitude: 0.1 + 0.1 * draw(6),
+      halfLifeMs: (45 + 135 * draw(7)) * MINUTE_MS,
+    };
+  }
+
+  /** The two nearest expiries that have not closed yet at `t`. */
+  private liveExpiries(underlying: SimUnderlying, t: number): string[] {
+    return upcomingExpiries(underlying, istDateOf(t), 3)
+      .filter((expiry) => istWallClock(expiry, '15:30') > t)
+      .slice(0, 2);
+  }
+
+  private underlyingIndex(underlying: SimUnderlying): number {
+    return this.walks.findIndex((walk) => walk.underlying === underlying);
+  }
+
+  private walkOf(underlying: SimUnderlying): IndexWalk {
+    const walk = this.walks[this.underlyingIndex(underlying)];
+    if (!walk) throw new RangeError(`No index walk for ${underlying.name}`);
+    return walk;
+  }
+}
+
+function burstShapeAt(burst: Burst, t: number): number {
+  const age = t - burst.start;
+  if (age <= 0 || age >= BURST_LIFETIME_MS) return 0;
+  const rise = smoothstep(age / burst.rampMs);
+  const decay = age > burst.rampMs ? 2 ** (-(age - burst.rampMs) / burst.halfLifeMs) : 1;
+  const fade = 1 - smoothstep((age - BURST_FADE_START_MS) / (BURST_LIFETIME_MS - BURST_FADE_START_MS));
+  return burst.amplitude * rise * decay * fade;
+}

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
+import { SimClock } from './clock.ts';
+import { SimCredentials } from './credentials.ts';
+import { SimMarket } from './market-model.ts';
+import { RestApi } from './rest-api.ts';
+import { TickerServer } from './ticker-server.ts';
+
+export interface SimServerOptions {
+  seed: number;
+  /** Simulated seconds per real second. */
+  speed?: number;
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  accessToken?: string;
+  apiSecret?: string;
+  tickIntervalMs?: number;
+  heartbeatMs?: number;
+}
+
+export interface SimServer {
+  readonly port: number;
+  readonly apiRoot: string;
+  readonly wsRoot: string;
+  readonly credentials: SimCredentials;
+  readonly market: SimMarket;
+  readonly ticker: TickerServer;
+  readonly requestLog: { route: string; at: number; status: number }[];
+  now(): number;
+  close(): Promise<void>;
+}
+
+/** Kite Connect v3 on one loopback port: REST and the binary ticker, over a deterministic market. */
+export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
+  const clock = new SimClock(options.speed ?? 1);
+  const now = () => clock.now();
+  const market = new SimMarket({ seed: options.seed, asOf: now() });
+  const catalogue = new InstrumentCatalogue(market.instruments());
+  const credentials = new SimCredentials(
+    options.apiKey ?? 'sim_api_key',
+    options.accessToken ?? 'sim_access_token',
+    options.apiSecret,
+  );
+  const requestLog: SimServer['requestLog'] = [];
+  const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog });
+  const ticker = new TickerServer({
+    market,
+    credentials,
+    now,
+    tickIntervalMs: options.tickIntervalMs ?? 1000,
+    heartbeatMs: options.heartbeatMs ?? 1000,
+  });
+
+  const server: Server = createServer((req, res) => {
+    rest.handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ status: 'error', message: String(error), data: null, error_type: 'GeneralException' }));
+    });
+  });
+  server.on('upgrade', (request, socket, head) => ticker.handleUpgrade(request, socket, head));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    port,
+    apiRoot: `http://${host}:${port}`,
+    wsRoot: `ws://${host}:${port}`,
+    credentials,
+    market,
+    ticker,
+    requestLog,
+    now,
+    close: () =>
+      new Promise<void>((resolve) => {
+        ticker.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
