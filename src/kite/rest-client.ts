@@ -65,7 +65,7 @@ function toInstrument(row: Record<string, unknown>): Instrument {
  * SessionExpiredError for 403 TokenException.
  */
 export class KiteRestClient {
-  readonly kite: KiteConnect;
+  readonly kite: InstanceType<typeof KiteConnect>;
   private readonly limiters: Record<EndpointClass, RateLimiter>;
   private readonly retries: number;
   private readonly backoff: BackoffOptions;

@@ -15,10 +15,11 @@ const MINUTE_VOL = ANNUAL_VOL / Math.sqrt(252 * 375);
 /** Keeps a 24h day's range sane while a session still moves like a 12% vol index. */
 const REVERSION_HALF_LIFE_MINUTES = 180;
 const REVERSION_PER_MINUTE = Math.LN2 / REVERSION_HALF_LIFE_MINUTES;
-const DAILY_LEVEL_DRIFT = 0.004;
-const MAX_DAILY_LEVEL_DRIFT = 0.012;
+const DAILY_LEVEL_DRIFT = 0.003;
+const MAX_DAILY_LEVEL_DRIFT = 0.01;
 const BRIDGE_TERMS = 8;
 const MAX_CACHED_DAYS = 64;
+const MAX_CACHED_PRICES = 10_000;
 
 const STREAM_LEVEL = 101;
 const STREAM_STEP = 102;
@@ -35,8 +36,9 @@ export class IndexWalk {
   private readonly stream: number;
   /** Per IST day number: log-levels at the 1441 minute marks 00:00 ... 24:00. */
   private readonly days = new Map<number, Float64Array>();
-  private lastTime = NaN;
-  private lastPrice = NaN;
+  private readonly referenceLevels = new Map<number, number>();
+  /** Recent prices by instant: quotes and day aggregates of many options ask for the same instants. */
+  private readonly prices = new Map<number, number>();
 
   constructor(seed: number, underlying: SimUnderlying, underlyingIndex: number) {
     this.seed = seed;
@@ -44,20 +46,26 @@ export class IndexWalk {
     this.stream = underlyingIndex;
   }
 
-  /** Where the day starts and what the walk reverts to; within ±1.2% of the underlying's level. */
+  /** Where the day starts and what the walk reverts to; within ±1% of the underlying's level. */
   referenceLevel(dayNumber: number): number {
+    const cached = this.referenceLevels.get(dayNumber);
+    if (cached !== undefined) return cached;
     const shock = DAILY_LEVEL_DRIFT * hashNormal(this.seed, STREAM_LEVEL, this.stream, dayNumber);
     const clamped = Math.max(-MAX_DAILY_LEVEL_DRIFT, Math.min(MAX_DAILY_LEVEL_DRIFT, shock));
-    return this.underlying.referenceLevel * Math.exp(clamped);
+    const level = this.underlying.referenceLevel * Math.exp(clamped);
+    if (this.referenceLevels.size >= MAX_CACHED_DAYS) this.referenceLevels.clear();
+    this.referenceLevels.set(dayNumber, level);
+    return level;
   }
 
   /** Index level at `t`, rounded to 0.05. */
   price(t: number): number {
-    if (t !== this.lastTime) {
-      this.lastPrice = roundToTick(Math.exp(this.logLevel(t)));
-      this.lastTime = t;
-    }
-    return this.lastPrice;
+    const cached = this.prices.get(t);
+    if (cached !== undefined) return cached;
+    const price = roundToTick(Math.exp(this.logLevel(t)));
+    if (this.prices.size >= MAX_CACHED_PRICES) this.prices.clear();
+    this.prices.set(t, price);
+    return price;
   }
 
   private logLevel(t: number): number {

@@ -35,11 +35,13 @@ const NEXT_EXPIRY_BURST_SHARE = 0.25;
 /** Bursts fade out completely between these ages, so only a bounded window of slots matters. */
 const BURST_FADE_START_MS = 10 * HOUR_MS;
 const BURST_LIFETIME_MS = 12 * HOUR_MS;
-const MAX_CACHED_BURSTS = 20_000;
+const SLOTS_PER_BLOCK = 18;
+const BLOCK_MS = SLOTS_PER_BLOCK * SLOT_MS;
+const MAX_CACHED_BLOCKS = 1_000;
 
 /** Lots at the peak of the strike profile for a contract about to expire. */
 const PEAK_LOTS: Record<SimUnderlying['name'], number> = { NIFTY: 60_000, SENSEX: 100_000 };
-const PROFILE_WIDTH_STEPS = 9;
+const PROFILE_WIDTH_STEPS = 10;
 /** Calls peak a few strikes above the money, puts below. */
 const PROFILE_PEAK_OFFSET_STEPS = 3;
 const PROFILE_FLOOR = 0.12;
@@ -67,7 +69,7 @@ export function dayBuildShare(t: number): number {
 export class OpenInterestModel {
   private readonly seed: number;
   private readonly walks: readonly IndexWalk[];
-  private readonly bursts = new Map<number, Burst | null>();
+  private readonly blocks = new Map<number, Map<number, Burst[]>>();
 
   /** `walks` in SIM_UNDERLYINGS order. */
   constructor(seed: number, walks: readonly IndexWalk[]) {
@@ -103,23 +105,32 @@ export class OpenInterestModel {
 
   private burstShare(contract: OiContract, t: number): number {
     const underlyingIndex = this.underlyingIndex(contract.underlying);
+    const firstBlock = Math.floor((t - BURST_LIFETIME_MS) / BLOCK_MS);
+    const lastBlock = Math.floor(t / BLOCK_MS);
     let share = 0;
-    const lastSlot = Math.floor(t / SLOT_MS);
-    for (let slot = Math.floor((t - BURST_LIFETIME_MS) / SLOT_MS); slot <= lastSlot; slot++) {
-      const burst = this.burst(underlyingIndex, slot);
-      if (burst && burst.exchangeToken === contract.exchangeToken) share += burstShapeAt(burst, t);
+    for (let block = firstBlock; block <= lastBlock; block++) {
+      const bursts = this.burstsByToken(underlyingIndex, block).get(contract.exchangeToken) ?? [];
+      for (const burst of bursts) share += burstShapeAt(burst, t);
     }
     return share;
   }
 
-  private burst(underlyingIndex: number, slot: number): Burst | null {
-    const key = slot * 2 + underlyingIndex;
-    const cached = this.bursts.get(key);
-    if (cached !== undefined) return cached;
-    const burst = this.createBurst(underlyingIndex, slot);
-    if (this.bursts.size >= MAX_CACHED_BURSTS) this.bursts.clear();
-    this.bursts.set(key, burst);
-    return burst;
+  /** The bursts starting within one block of slots, grouped by the exchange token they hit. */
+  private burstsByToken(underlyingIndex: number, block: number): Map<number, Burst[]> {
+    const key = block * 2 + underlyingIndex;
+    const cached = this.blocks.get(key);
+    if (cached) return cached;
+    const byToken = new Map<number, Burst[]>();
+    for (let slot = block * SLOTS_PER_BLOCK; slot < (block + 1) * SLOTS_PER_BLOCK; slot++) {
+      const burst = this.createBurst(underlyingIndex, slot);
+      if (!burst) continue;
+      const list = byToken.get(burst.exchangeToken);
+      if (list) list.push(burst);
+      else byToken.set(burst.exchangeToken, [burst]);
+    }
+    if (this.blocks.size >= MAX_CACHED_BLOCKS) this.blocks.clear();
+    this.blocks.set(key, byToken);
+    return byToken;
   }
 
   private createBurst(underlyingIndex: number, slot: number): Burst | null {

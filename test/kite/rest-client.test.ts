@@ -100,17 +100,23 @@ describe('KiteRestClient', () => {
   });
 
   it('never starts more than 3 historical calls in any second', async () => {
-    const client = ours();
-    const token = sim.market.instruments().find((i) => i.instrumentType === 'CE')!.instrumentToken;
-    const before = sim.requestLog.length;
-    const now = sim.now();
-    await Promise.all(Array.from({ length: 10 }, () => client.historicalMinutes(token, now - 5 * 60_000, now)));
-    const calls = sim.requestLog.slice(before).filter((entry) => entry.route.includes('/historical/'));
-    expect(calls).toHaveLength(10);
-    expect(calls.every((entry) => entry.status === 200)).toBe(true);
-    for (const call of calls) {
-      const inWindow = calls.filter((other) => other.at >= call.at && other.at - call.at < 1000);
-      expect(inWindow.length).toBeLessThanOrEqual(3);
+    const own = await startSimServer({ seed: 3 });
+    try {
+      const client = new KiteRestClient({
+        apiRoot: own.apiRoot,
+        credentials: { kind: 'access_token', apiKey: own.credentials.apiKey, accessToken: own.credentials.accessToken },
+      });
+      const token = own.market.instruments().find((i) => i.instrumentType === 'CE')!.instrumentToken;
+      const now = own.now();
+      await Promise.all(Array.from({ length: 10 }, () => client.historicalMinutes(token, now - 5 * 60_000, now)));
+      const calls = own.requestLog.filter((entry) => entry.route.includes('/historical/'));
+      expect(calls.map((entry) => entry.status)).toEqual(Array(10).fill(200));
+      for (const call of calls) {
+        const inWindow = calls.filter((other) => other.at >= call.at && other.at - call.at < 1000);
+        expect(inWindow.length).toBeLessThanOrEqual(3);
+      }
+    } finally {
+      await own.close();
     }
   });
 

@@ -5,7 +5,7 @@ type Parsed = Record<string, unknown>;
 /** The official `kiteconnect` parser (`KiteTicker.parseBinary`), the reference our decoder must agree with. */
 export function referenceParse(frame: Uint8Array): Parsed[] {
   const ticker = new KiteTicker({ api_key: 'reference', access_token: 'reference' });
-  const copy = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength);
+  const copy = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
   return (ticker as unknown as { parseBinary(buffer: ArrayBuffer): Parsed[] }).parseBinary(copy);
 }
 
