@@ -18,7 +18,10 @@ for (const [name, run] of Object.entries(benches)) {
 const rows = Object.entries(results).map(([name, r]) => ({
   bench: name,
   value: `${r.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
-  baseline: r.baseline === undefined ? '' : `${r.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
+  baseline:
+    r.baseline === undefined
+      ? ''
+      : `${r.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
   ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(1)}×`,
   bar: r.bar ?? '',
   pass: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',

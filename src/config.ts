@@ -85,7 +85,9 @@ function describe(value: unknown): string {
 function kiteAuth(settings: Settings): KiteAuth | null {
   if (settings.KITE_ENCTOKEN) {
     if (!settings.KITE_USER_ID) {
-      throw new ConfigError('config: KITE_USER_ID is required with KITE_ENCTOKEN (the Kite user id, e.g. "AB1234")');
+      throw new ConfigError(
+        'config: KITE_USER_ID is required with KITE_ENCTOKEN (the Kite user id, e.g. "AB1234")',
+      );
     }
     return { kind: 'enctoken', enctoken: settings.KITE_ENCTOKEN, userId: settings.KITE_USER_ID };
   }
@@ -115,7 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   }
   const settings = parsed.data;
   const auth = kiteAuth(settings);
-  const marketData = settings.MARKET_DATA ?? (settings.KITE_API_KEY || settings.KITE_ENCTOKEN ? 'kite' : 'sim');
+  const marketData =
+    settings.MARKET_DATA ?? (settings.KITE_API_KEY || settings.KITE_ENCTOKEN ? 'kite' : 'sim');
   if (marketData === 'kite' && !auth) {
     throw new ConfigError(
       'config: MARKET_DATA=kite needs credentials; expected KITE_API_KEY with KITE_ACCESS_TOKEN, ' +

@@ -17,14 +17,28 @@ describe('loadConfig', () => {
   });
 
   it('picks kite when an API key and token are set, and treats empty values as unset', () => {
-    const config = loadConfig({ KITE_API_KEY: 'key', KITE_ACCESS_TOKEN: 'tok', MARKET_DATA: '', SIM_SPEED: ' ' });
+    const config = loadConfig({
+      KITE_API_KEY: 'key',
+      KITE_ACCESS_TOKEN: 'tok',
+      MARKET_DATA: '',
+      SIM_SPEED: ' ',
+    });
     expect(config.marketData).toBe('kite');
-    expect(config.kite.auth).toEqual({ kind: 'access_token', apiKey: 'key', accessToken: 'tok', apiSecret: undefined });
+    expect(config.kite.auth).toEqual({
+      kind: 'access_token',
+      apiKey: 'key',
+      accessToken: 'tok',
+      apiSecret: undefined,
+    });
     expect(config.sim.speed).toBe(1);
   });
 
   it('supports an enctoken session', () => {
-    const config = loadConfig({ KITE_ENCTOKEN: 'enc', KITE_USER_ID: 'AB1234', KITE_API_ROOT: 'https://kite.zerodha.com/oms/' });
+    const config = loadConfig({
+      KITE_ENCTOKEN: 'enc',
+      KITE_USER_ID: 'AB1234',
+      KITE_API_ROOT: 'https://kite.zerodha.com/oms/',
+    });
     expect(config.marketData).toBe('kite');
     expect(config.kite.auth).toEqual({ kind: 'enctoken', enctoken: 'enc', userId: 'AB1234' });
     expect(config.kite.apiRoot).toBe('https://kite.zerodha.com/oms');
@@ -32,11 +46,23 @@ describe('loadConfig', () => {
 
   it.each([
     [{ MARKET_DATA: 'live' }, 'config: MARKET_DATA="live" is invalid; expected "sim" or "kite"'],
-    [{ SIM_SPEED: 'fast' }, 'config: SIM_SPEED="fast" is invalid; expected a number from 0.1 to 1000 (1 = real time)'],
-    [{ SIM_PORT: '70000' }, 'config: SIM_PORT="70000" is invalid; expected a port number from 0 to 65535 (0 = any free port)'],
+    [
+      { SIM_SPEED: 'fast' },
+      'config: SIM_SPEED="fast" is invalid; expected a number from 0.1 to 1000 (1 = real time)',
+    ],
+    [
+      { SIM_PORT: '70000' },
+      'config: SIM_PORT="70000" is invalid; expected a port number from 0 to 65535 (0 = any free port)',
+    ],
     [{ SIM_SEED: '1.5' }, 'config: SIM_SEED="1.5" is invalid; expected a whole number'],
-    [{ KITE_WS_ROOT: 'https://ws.kite.trade' }, 'config: KITE_WS_ROOT="https://ws.kite.trade" is invalid; expected a ws(s) URL'],
-    [{ LOG_LEVEL: 'loud' }, 'config: LOG_LEVEL="loud" is invalid; expected one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      { KITE_WS_ROOT: 'https://ws.kite.trade' },
+      'config: KITE_WS_ROOT="https://ws.kite.trade" is invalid; expected a ws(s) URL',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'config: LOG_LEVEL="loud" is invalid; expected one of fatal, error, warn, info, debug, trace, silent',
+    ],
     [{ MARKET_DATA: 'kite' }, /^config: MARKET_DATA=kite needs credentials/],
     [{ KITE_ENCTOKEN: 'enc' }, /^config: KITE_USER_ID is required with KITE_ENCTOKEN/],
   ])('%o is refused with one line', (env, message) => {

@@ -48,7 +48,8 @@ export class InstrumentCatalogue {
     for (const instrument of instruments) {
       this.byToken.set(instrument.instrumentToken, instrument);
       this.bySymbol.set(`${instrument.exchange}:${instrument.tradingsymbol}`, instrument);
-      if (!this.bySymbol.has(instrument.tradingsymbol)) this.bySymbol.set(instrument.tradingsymbol, instrument);
+      if (!this.bySymbol.has(instrument.tradingsymbol))
+        this.bySymbol.set(instrument.tradingsymbol, instrument);
       if (instrument.instrumentType === 'CE' || instrument.instrumentType === 'PE') {
         const series = { name: instrument.name, exchange: instrument.exchange };
         this.options.set(
@@ -75,7 +76,10 @@ export class InstrumentCatalogue {
   /** The index instrument by its tradingsymbol, e.g. `NIFTY 50` or `SENSEX`. */
   index(tradingsymbol: string): Instrument | undefined {
     for (const instrument of this.byToken.values()) {
-      if (segmentOf(instrument.instrumentToken) === Segment.INDICES && instrument.tradingsymbol === tradingsymbol) {
+      if (
+        segmentOf(instrument.instrumentToken) === Segment.INDICES &&
+        instrument.tradingsymbol === tradingsymbol
+      ) {
         return instrument;
       }
     }

@@ -6,8 +6,7 @@ import { formatIstDateTime } from '../util/ist.ts';
 import type { Candle, Instrument } from './types.ts';
 
 export type RestCredentials =
-  | { kind: 'access_token'; apiKey: string; accessToken: string }
-  | { kind: 'enctoken'; enctoken: string };
+  { kind: 'access_token'; apiKey: string; accessToken: string } | { kind: 'enctoken'; enctoken: string };
 
 export interface KiteRestClientOptions {
   apiRoot: string;
@@ -94,7 +93,10 @@ export class KiteRestClient {
       exchange ? this.kite.getInstruments(exchange as never) : this.kite.getInstruments(),
     );
     if (!Array.isArray(rows)) {
-      throw new FeedError('instruments: the response was not a CSV (Content-Type must be text/csv)', 'format');
+      throw new FeedError(
+        'instruments: the response was not a CSV (Content-Type must be text/csv)',
+        'format',
+      );
     }
     return (rows as unknown as Record<string, unknown>[])
       .filter((row) => row.instrument_token !== undefined && row.instrument_token !== '')
@@ -104,7 +106,14 @@ export class KiteRestClient {
   /** Minute candles with OI for [fromMs, toMs]; Kite takes `from`/`to` as IST wall-clock. */
   async historicalMinutes(token: number, fromMs: number, toMs: number): Promise<Candle[]> {
     const candles = await this.call('historical', `historical ${token}`, () =>
-      this.kite.getHistoricalData(token, 'minute', formatIstDateTime(fromMs), formatIstDateTime(toMs), false, true),
+      this.kite.getHistoricalData(
+        token,
+        'minute',
+        formatIstDateTime(fromMs),
+        formatIstDateTime(toMs),
+        false,
+        true,
+      ),
     );
     return (candles as unknown as Record<string, unknown>[]).map((c) => ({
       time: (c.date as Date).getTime(),
@@ -154,15 +163,19 @@ export class KiteRestClient {
 
   /** Exchanges a login's request token for an access token, which this client then uses. */
   async createSession(requestToken: string, apiSecret: string): Promise<string> {
-    const session = await this.call('other', 'session', () => this.kite.generateSession(requestToken, apiSecret));
+    const session = await this.call('other', 'session', () =>
+      this.kite.generateSession(requestToken, apiSecret),
+    );
     this.kite.setAccessToken(session.access_token);
     return session.access_token;
   }
 
   private useEnctoken(enctoken: string): void {
-    const axios = (this.kite as unknown as { requestInstance: { interceptors: { request: { use: Function } } } })
+    type Request = { headers: Record<string, string> };
+    type Interceptors = { request: { use(intercept: (request: Request) => Request): number } };
+    const axios = (this.kite as unknown as { requestInstance: { interceptors: Interceptors } })
       .requestInstance;
-    axios.interceptors.request.use((request: { headers: Record<string, string> }) => {
+    axios.interceptors.request.use((request) => {
       request.headers['Authorization'] = `enctoken ${enctoken}`;
       return request;
     });
@@ -178,7 +191,8 @@ export class KiteRestClient {
         if (error.error_type === 'TokenException') throw new SessionExpiredError(message);
         const retryable = !error.error_type || RETRYABLE_ERRORS.has(error.error_type);
         if (!retryable) throw new FeedError(message, error.error_type ?? 'unknown');
-        if (attempt >= this.retries) throw new FeedError(message, error.error_type ?? 'network', { cause: raw });
+        if (attempt >= this.retries)
+          throw new FeedError(message, error.error_type ?? 'network', { cause: raw });
         await sleep(backoffDelay(attempt, this.backoff));
       }
     }

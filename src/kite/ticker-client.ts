@@ -185,7 +185,11 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
     let message: TickerTextMessage;
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') {
+      if (
+        typeof parsed !== 'object' ||
+        parsed === null ||
+        typeof (parsed as { type?: unknown }).type !== 'string'
+      ) {
         throw new Error('no "type" field');
       }
       message = parsed as TickerTextMessage;

@@ -87,7 +87,9 @@ export class TickerConnection {
     socket.binaryType = 'nodebuffer';
     socket.on('open', () => this.handleOpen());
     socket.on('message', (data, isBinary) => this.handleMessage(data, isBinary));
-    socket.on('close', (code, reason) => this.handleClose(`closed (${code}${reason.length ? `: ${reason}` : ''})`));
+    socket.on('close', (code, reason) =>
+      this.handleClose(`closed (${code}${reason.length ? `: ${reason}` : ''})`),
+    );
     socket.on('error', (error) => this.events.onError(error));
     socket.on('unexpected-response', (_request, response) => {
       this.handleClose(`handshake refused (HTTP ${response.statusCode})`);

@@ -77,9 +77,18 @@ export class RestApi {
     } catch (error) {
       if (!(error instanceof KiteHttpError)) throw error;
       status = error.status;
-      sendJson(res, status, { status: 'error', message: error.message, data: null, error_type: error.errorType });
+      sendJson(res, status, {
+        status: 'error',
+        message: error.message,
+        data: null,
+        error_type: error.errorType,
+      });
     } finally {
-      this.ctx.log.push({ route: `${req.method} ${url.pathname}`, at: Date.now(), status: res.statusCode || status });
+      this.ctx.log.push({
+        route: `${req.method} ${url.pathname}`,
+        at: Date.now(),
+        status: res.statusCode || status,
+      });
     }
   }
 
@@ -98,10 +107,12 @@ export class RestApi {
     if (method === 'GET' && exchangeMatch) return this.instruments(res, exchangeMatch[1]);
 
     this.authorize(req);
-    if (method === 'DELETE' && path === '/session/token') return sendJson(res, 200, { status: 'success', data: true });
+    if (method === 'DELETE' && path === '/session/token')
+      return sendJson(res, 200, { status: 'success', data: true });
     if (method === 'GET' && path === '/user/profile') return this.profile(res);
     const historical = path.match(/^\/instruments\/historical\/(\d+)\/([a-z0-9]+)$/);
-    if (method === 'GET' && historical) return this.historical(res, Number(historical[1]), historical[2]!, url);
+    if (method === 'GET' && historical)
+      return this.historical(res, Number(historical[1]), historical[2]!, url);
     if (method === 'GET' && path === '/quote') return this.quote(res, url, 'full');
     if (method === 'GET' && path === '/quote/ohlc') return this.quote(res, url, 'ohlc');
     if (method === 'GET' && path === '/quote/ltp') return this.quote(res, url, 'ltp');
@@ -162,12 +173,17 @@ export class RestApi {
   }
 
   private historical(res: ServerResponse, token: number, interval: string, url: URL): void {
-    if (interval !== 'minute') throw new KiteHttpError(400, 'InputException', 'invalid interval: the simulator serves minute candles');
+    if (interval !== 'minute')
+      throw new KiteHttpError(400, 'InputException', 'invalid interval: the simulator serves minute candles');
     if (!this.ctx.market.instrument(token)) throw new KiteHttpError(400, 'InputException', 'invalid token');
     const from = parseIstParam(url.searchParams.get('from'), 'from');
     const to = Math.min(parseIstParam(url.searchParams.get('to'), 'to'), this.ctx.now());
     if (to - from > MAX_HISTORICAL_DAYS * 86_400_000) {
-      throw new KiteHttpError(400, 'InputException', `interval exceeds max limit: ${MAX_HISTORICAL_DAYS} days`);
+      throw new KiteHttpError(
+        400,
+        'InputException',
+        `interval exceeds max limit: ${MAX_HISTORICAL_DAYS} days`,
+      );
     }
     const withOi = url.searchParams.get('oi') === '1';
     // A minute is served once it has ended, as Kite does.
@@ -182,8 +198,10 @@ export class RestApi {
 
   private quote(res: ServerResponse, url: URL, detail: 'full' | 'ohlc' | 'ltp'): void {
     const keys = url.searchParams.getAll('i');
-    if (keys.length === 0) throw new KiteHttpError(400, 'InputException', 'No instruments given: use i=EXCHANGE:TRADINGSYMBOL');
-    if (keys.length > 500) throw new KiteHttpError(400, 'InputException', 'Too many instruments: at most 500 per request');
+    if (keys.length === 0)
+      throw new KiteHttpError(400, 'InputException', 'No instruments given: use i=EXCHANGE:TRADINGSYMBOL');
+    if (keys.length > 500)
+      throw new KiteHttpError(400, 'InputException', 'Too many instruments: at most 500 per request');
     const now = this.ctx.now();
     const data: Record<string, unknown> = {};
     for (const key of keys) {

@@ -56,7 +56,14 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const server: Server = createServer((req, res) => {
     rest.handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: 'error', message: String(error), data: null, error_type: 'GeneralException' }));
+      res.end(
+        JSON.stringify({
+          status: 'error',
+          message: String(error),
+          data: null,
+          error_type: 'GeneralException',
+        }),
+      );
     });
   });
   server.on('upgrade', (request, socket, head) => ticker.handleUpgrade(request, socket, head));

@@ -12,6 +12,13 @@ import {
   fixturesPresent,
 } from '../support/shared-fixtures.ts';
 
+interface DocumentedTick {
+  [field: string]: unknown;
+  change: number;
+  last_trade_time: string;
+  timestamp: string;
+}
+
 const NIFTY_OPTION = 10_000 * 256 + 2; // NFO
 const SENSEX_OPTION = 20_000 * 256 + 5; // BFO
 const CDS_FUTURE = 3_000 * 256 + 3;
@@ -19,7 +26,11 @@ const BCD_FUTURE = 4_000 * 256 + 6;
 
 const depth = (price: number) => ({
   buy: [0, 1, 2, 3, 4].map((i) => ({ quantity: 75 * (i + 1), price: price - 0.05 * (i + 1), orders: i + 1 })),
-  sell: [0, 1, 2, 3, 4].map((i) => ({ quantity: 75 * (i + 2), price: price + 0.05 * (i + 1), orders: 65535 - i })),
+  sell: [0, 1, 2, 3, 4].map((i) => ({
+    quantity: 75 * (i + 2),
+    price: price + 0.05 * (i + 1),
+    orders: 65535 - i,
+  })),
 });
 
 function fullTick(token: number, lastPrice: number, extra: Partial<Tick> = {}): Tick {
@@ -74,12 +85,15 @@ function inMode(tick: Tick, mode: TickMode): Tick {
 }
 
 describe('decodeFrame agrees with kiteconnect’s KiteTicker.parseBinary', () => {
-  it.each(['ltp', 'quote', 'full'] as const)('hand-made %s frames: indices, options, negative and large values', (mode) => {
-    const frame = encodeFrame(handMade.map((tick) => inMode(tick, mode)));
-    const ours = decodeFrame(frame).map(inKiteShape);
-    expect(ours).toHaveLength(handMade.length);
-    expect(ours).toEqual(referenceParse(frame));
-  });
+  it.each(['ltp', 'quote', 'full'] as const)(
+    'hand-made %s frames: indices, options, negative and large values',
+    (mode) => {
+      const frame = encodeFrame(handMade.map((tick) => inMode(tick, mode)));
+      const ours = decodeFrame(frame).map(inKiteShape);
+      expect(ours).toHaveLength(handMade.length);
+      expect(ours).toEqual(referenceParse(frame));
+    },
+  );
 
   it.each(['ltp', 'quote', 'full'] as const)('frames the simulator sends in %s mode', (mode) => {
     const now = Date.UTC(2026, 10, 24, 5, 0, 0);
@@ -106,7 +120,7 @@ describe('decodeFrame on the real frames in ../shared/kite-fixtures', () => {
     const packet = Buffer.from(fixture(`ticker_${mode}.packet`).toString('utf8').trim(), 'base64');
     const frame = Buffer.concat([Buffer.from([0, 1, packet.length >> 8, packet.length & 0xff]), packet]);
     const [tick] = decodeFrame(frame);
-    const doc = fixtureJson<Record<string, any>>(`ticker_${mode}.json`);
+    const doc = fixtureJson<DocumentedTick>(`ticker_${mode}.json`);
     expect(tick).toMatchObject({
       mode: doc.mode,
       tradable: doc.tradable,

@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const official = () =>
-  new KiteConnect({ api_key: sim.credentials.apiKey, access_token: sim.credentials.accessToken, root: sim.apiRoot });
+  new KiteConnect({
+    api_key: sim.credentials.apiKey,
+    access_token: sim.credentials.accessToken,
+    root: sim.apiRoot,
+  });
 const ours = (accessToken = sim.credentials.accessToken) =>
   new KiteRestClient({
     apiRoot: sim.apiRoot,
@@ -59,12 +63,18 @@ describe('the official kiteconnect client against the simulator', () => {
     await expect(kite.generateSession('request123', 'wrong secret')).rejects.toMatchObject({
       error_type: 'TokenException',
     });
-    const checksum = createHash('sha256').update(`${sim.credentials.apiKey}request123${sim.credentials.apiSecret}`);
+    const checksum = createHash('sha256').update(
+      `${sim.credentials.apiKey}request123${sim.credentials.apiSecret}`,
+    );
     expect(checksum.digest('hex')).toHaveLength(64);
   });
 
   it('a wrong access token gets Kite’s 403 TokenException envelope', async () => {
-    const kite = new KiteConnect({ api_key: sim.credentials.apiKey, access_token: 'stale', root: sim.apiRoot });
+    const kite = new KiteConnect({
+      api_key: sim.credentials.apiKey,
+      access_token: 'stale',
+      root: sim.apiRoot,
+    });
     await expect(kite.getProfile()).rejects.toMatchObject({
       error_type: 'TokenException',
       message: 'Incorrect `api_key` or `access_token`.',
@@ -104,11 +114,17 @@ describe('KiteRestClient', () => {
     try {
       const client = new KiteRestClient({
         apiRoot: own.apiRoot,
-        credentials: { kind: 'access_token', apiKey: own.credentials.apiKey, accessToken: own.credentials.accessToken },
+        credentials: {
+          kind: 'access_token',
+          apiKey: own.credentials.apiKey,
+          accessToken: own.credentials.accessToken,
+        },
       });
       const token = own.market.instruments().find((i) => i.instrumentType === 'CE')!.instrumentToken;
       const now = own.now();
-      await Promise.all(Array.from({ length: 10 }, () => client.historicalMinutes(token, now - 5 * 60_000, now)));
+      await Promise.all(
+        Array.from({ length: 10 }, () => client.historicalMinutes(token, now - 5 * 60_000, now)),
+      );
       const calls = own.requestLog.filter((entry) => entry.route.includes('/historical/'));
       expect(calls.map((entry) => entry.status)).toEqual(Array(10).fill(200));
       for (const call of calls) {
@@ -139,8 +155,24 @@ describe('KiteRestClient', () => {
     expect(sim.requestLog.length - before).toBe(1);
   });
 
+  it('authenticates a web session with `Authorization: enctoken …`', async () => {
+    const client = new KiteRestClient({
+      apiRoot: sim.apiRoot,
+      credentials: { kind: 'enctoken', enctoken: sim.credentials.accessToken },
+    });
+    expect((await client.profile()).user_id).toBe(sim.credentials.userId);
+    const stale = new KiteRestClient({
+      apiRoot: sim.apiRoot,
+      credentials: { kind: 'enctoken', enctoken: 'stale' },
+    });
+    await expect(stale.profile()).rejects.toBeInstanceOf(SessionExpiredError);
+  });
+
   it('fetches full quotes with OI', async () => {
-    const instruments = sim.market.instruments().filter((i) => i.instrumentType === 'PE').slice(0, 3);
+    const instruments = sim.market
+      .instruments()
+      .filter((i) => i.instrumentType === 'PE')
+      .slice(0, 3);
     const quotes = await ours().quote(instruments.map((i) => `${i.exchange}:${i.tradingsymbol}`));
     expect(quotes.size).toBe(3);
     for (const quote of quotes.values()) expect(quote.oi).toBeGreaterThan(0);

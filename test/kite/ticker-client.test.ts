@@ -15,7 +15,10 @@ function waitFor<T>(
   timeoutMs = 8000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching "${event}" within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no matching "${event}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const listener = (...args: never[]) => {
       const result = accept(...args);
       if (result === undefined || result === false) return;
@@ -36,7 +39,11 @@ describe('TickerClient against the simulator', () => {
 
   beforeEach(async () => {
     sim = await startSimServer({ seed: 11, tickIntervalMs: 200, heartbeatMs: 200 });
-    credentials = { kind: 'access_token', apiKey: sim.credentials.apiKey, accessToken: sim.credentials.accessToken };
+    credentials = {
+      kind: 'access_token',
+      apiKey: sim.credentials.apiKey,
+      accessToken: sim.credentials.accessToken,
+    };
   });
   afterEach(async () => {
     client?.stop();
@@ -91,7 +98,9 @@ describe('TickerClient against the simulator', () => {
     sim.ticker.dropConnections();
     expect(await disconnected).toMatch(/closed/);
     await reconnected;
-    const ticks = await waitFor(client, 'ticks', (batch: Tick[]) => (batch.length === options.length + 2 ? batch : undefined));
+    const ticks = await waitFor(client, 'ticks', (batch: Tick[]) =>
+      batch.length === options.length + 2 ? batch : undefined,
+    );
     expect(tokensIn(ticks)).toEqual(new Set([NIFTY, SENSEX, ...options]));
     expect(ticks.find((tick) => tick.instrumentToken === SENSEX)!.mode).toBe('quote');
     expect(ticks.filter((tick) => tick.mode === 'full')).toHaveLength(options.length + 1);
@@ -203,7 +212,9 @@ describe('TickerClient watchdog', () => {
     client.subscribe([NIFTY], 'full');
     client.start();
     await waitFor(client, 'connected');
-    silent.sendText(JSON.stringify({ type: 'order', data: { order_id: '151220000000000', status: 'COMPLETE' } }));
+    silent.sendText(
+      JSON.stringify({ type: 'order', data: { order_id: '151220000000000', status: 'COMPLETE' } }),
+    );
     silent.sendText(JSON.stringify({ type: 'error', data: 'token limit exceeded' }));
     silent.sendText('not json');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -218,11 +229,11 @@ describe('TickerClient watchdog', () => {
 
 describe('tickerUrl', () => {
   it('builds both of Kite’s URL schemes', () => {
-    expect(tickerUrl('wss://ws.kite.trade', { kind: 'access_token', apiKey: 'key', accessToken: 'tok' })).toBe(
-      'wss://ws.kite.trade/?api_key=key&access_token=tok',
-    );
-    expect(tickerUrl('wss://ws.zerodha.com', { kind: 'enctoken', userId: 'AB1234', enctoken: 'a+b/c==' })).toBe(
-      'wss://ws.zerodha.com/?api_key=kitefront&user_id=AB1234&enctoken=a%2Bb%2Fc%3D%3D',
-    );
+    expect(
+      tickerUrl('wss://ws.kite.trade', { kind: 'access_token', apiKey: 'key', accessToken: 'tok' }),
+    ).toBe('wss://ws.kite.trade/?api_key=key&access_token=tok');
+    expect(
+      tickerUrl('wss://ws.zerodha.com', { kind: 'enctoken', userId: 'AB1234', enctoken: 'a+b/c==' }),
+    ).toBe('wss://ws.zerodha.com/?api_key=kitefront&user_id=AB1234&enctoken=a%2Bb%2Fc%3D%3D');
   });
 });

@@ -34,7 +34,12 @@ export function inKiteShape(tick: import('../../src/kite/types.ts').Tick): Parse
   if (tick.lastTradeTime !== undefined) shaped.last_trade_time = dateOrNull(tick.lastTradeTime);
   if (tick.exchangeTimestamp !== undefined) shaped.exchange_timestamp = dateOrNull(tick.exchangeTimestamp);
   if (tick.oi !== undefined) {
-    Object.assign(shaped, { oi: tick.oi, oi_day_high: tick.oiDayHigh, oi_day_low: tick.oiDayLow, depth: tick.depth });
+    Object.assign(shaped, {
+      oi: tick.oi,
+      oi_day_high: tick.oiDayHigh,
+      oi_day_low: tick.oiDayLow,
+      depth: tick.depth,
+    });
   }
   return shaped;
 }
