@@ -1,4 +1,4 @@
-import { istDate, istInstant } from '../util/ist.ts';
+import { istDateOf, istWallClock } from '../util/ist.ts';
 import { Segment, segmentOf } from './packet-codec.ts';
 import type { Instrument, OptionType } from './types.ts';
 
@@ -18,7 +18,7 @@ export interface OptionChainListing {
   tickSize: number;
 }
 
-const MARKET_CLOSE = { hours: 15, minutes: 30 };
+const MARKET_CLOSE = '15:30';
 
 const optionKey = (series: OptionSeries, expiry: string, strike: number, type: OptionType): string =>
   `${series.exchange}|${series.name}|${expiry}|${strike}|${type}`;
@@ -98,8 +98,8 @@ export class InstrumentCatalogue {
 
   /** The nearest expiry on or after today (IST); after 15:30 IST on expiry day, the next one. */
   nearestExpiry(series: OptionSeries, nowMs: number): string | undefined {
-    const today = istDate(nowMs);
-    const pastClose = nowMs >= istInstant(today, MARKET_CLOSE.hours, MARKET_CLOSE.minutes);
+    const today = istDateOf(nowMs);
+    const pastClose = nowMs >= istWallClock(today, MARKET_CLOSE);
     return this.expiries(series).find((expiry) => expiry > today || (expiry === today && !pastClose));
   }
 

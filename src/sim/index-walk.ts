@@ -5,7 +5,7 @@
  */
 
 import { hashNormal } from './random.ts';
-import { DAY_MS, MINUTE_MS, istDayNumber, istDayStart } from './ist.ts';
+import { DAY_MS, MINUTE_MS, istDayNumber, istDayStart } from '../util/ist.ts';
 import type { SimUnderlying } from './instruments.ts';
 
 const MINUTES_PER_DAY = DAY_MS / MINUTE_MS;

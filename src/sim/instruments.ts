@@ -1,7 +1,7 @@
 /** The simulator's instrument universe (two indices and their weekly options) and Kite's CSV dump of it. */
 
 import type { Instrument, OptionType } from '../kite/types.ts';
-import { istAddDays, istDateOf, istDayNumberOfDate, istWeekday } from './ist.ts';
+import { istAddDays, istDateOf, istDayNumberOfDate, istWeekday } from '../util/ist.ts';
 
 export type UnderlyingName = 'NIFTY' | 'SENSEX';
 
@@ -121,7 +121,7 @@ export function optionExchangeToken(
   strike: number,
   type: OptionType,
 ): number {
-  const underlyingIndex = SIM_UNDERLYINGS.indexOf(underlying);
+  const underlyingIndex = SIM_UNDERLYINGS.findIndex((u) => u.name === underlying.name);
   const weekSlot = Math.floor(istDayNumberOfDate(expiry) / 7) % WEEK_SLOTS;
   const strikeSlot = Math.round(strike / underlying.strikeStep) % STRIKE_SLOTS;
   const contract = (underlyingIndex * WEEK_SLOTS + weekSlot) * STRIKE_SLOTS + strikeSlot;

@@ -9,7 +9,7 @@ import { blackScholesPrice } from '../quant/black-scholes.ts';
 import { DaySeries, type MinuteSample } from './day-series.ts';
 import { IndexWalk, roundToTick } from './index-walk.ts';
 import { SIM_UNDERLYINGS, listSimInstruments, type UnderlyingName } from './instruments.ts';
-import { DAY_MS, MINUTE_MS, istDayNumber, istMidnight, istWallClock } from './ist.ts';
+import { DAY_MS, MINUTE_MS, istDayNumber, istMidnight, istWallClock } from '../util/ist.ts';
 import { OpenInterestModel, type OiContract } from './open-interest.ts';
 import { hashUniform } from './random.ts';
 

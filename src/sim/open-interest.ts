@@ -8,7 +8,7 @@
 import type { OptionType } from '../kite/types.ts';
 import { optionExchangeToken, upcomingExpiries, type SimUnderlying } from './instruments.ts';
 import type { IndexWalk } from './index-walk.ts';
-import { DAY_MS, MINUTE_MS, istDateOf, istDayNumber, istMinuteOfDay, istWallClock } from './ist.ts';
+import { DAY_MS, MINUTE_MS, istDateOf, istDayNumber, istMinuteOfDay, istWallClock } from '../util/ist.ts';
 import { hashUniform } from './random.ts';
 
 export interface OiContract {
@@ -117,7 +117,7 @@ export class OpenInterestModel {
 
   /** The bursts starting within one block of slots, grouped by the exchange token they hit. */
   private burstsByToken(underlyingIndex: number, block: number): Map<number, Burst[]> {
-    const key = block * 2 + underlyingIndex;
+    const key = block * this.walks.length + underlyingIndex;
     const cached = this.blocks.get(key);
     if (cached) return cached;
     const byToken = new Map<number, Burst[]>();
@@ -140,7 +140,7 @@ export class OpenInterestModel {
     const draw = (n: number): number => hashUniform(this.seed, STREAM_BURST, underlyingIndex, slot, n);
     const slotStart = slot * SLOT_MS;
     const rampMs = (2 + draw(1)) * MINUTE_MS;
-    const start = slotStart + Math.floor(draw(2) * (SLOT_MS - rampMs) / 1000) * 1000;
+    const start = slotStart + Math.floor((draw(2) * (SLOT_MS - rampMs)) / 1000) * 1000;
     const step = underlying.strikeStep;
     const atm = Math.round(walk.price(slotStart) / step) * step;
     const strikeOffset = Math.floor(draw(3) * (2 * BURST_STRIKES_EACH_SIDE + 1)) - BURST_STRIKES_EACH_SIDE;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatIstDateTime, istInstant } from '../util/ist.ts';
+import { formatIstDateTime, istWallClock } from '../util/ist.ts';
 import { instrumentsCsv } from './instruments.ts';
 import type { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
 import type { SimMarket } from './market-model.ts';
@@ -45,9 +45,9 @@ function kiteTimestamp(ms: number): string {
 
 /** Kite's `from`/`to`: IST wall-clock `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`. */
 function parseIstParam(value: string | null, name: string): number {
-  const match = value?.match(/^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/);
+  const match = value?.match(/^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?$/);
   if (!match) throw new KiteHttpError(400, 'InputException', `invalid ${name}: expected YYYY-MM-DD HH:MM:SS`);
-  return istInstant(match[1]!, Number(match[2] ?? 0), Number(match[3] ?? 0), Number(match[4] ?? 0));
+  return istWallClock(match[1]!, match[2] ?? '00:00');
 }
 
 async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
