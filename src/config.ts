@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { CHAINS_FORMAT, DEFAULT_CHAINS, parseChainSpecs } from './chain-specs.ts';
 import { ConfigError } from './errors.ts';
+import type { ChainSpec } from './tracker/types.ts';
 
 /** What each setting accepts, in words, for the one-line message a bad value gets. */
 const EXPECTED: Record<string, string> = {
@@ -12,6 +14,20 @@ const EXPECTED: Record<string, string> = {
   SIM_SPEED: 'a number from 0.1 to 1000 (1 = real time)',
   SIM_PORT: 'a port number from 0 to 65535 (0 = any free port)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  CHAINS: CHAINS_FORMAT,
+  REFRESH_INTERVAL_SECONDS:
+    'whole seconds ≥ 1 that divide 60, or whole minutes that divide 60 (e.g. 30, 60, 300)',
+  MARKET_HOURS: '"exchange" (09:15–15:30 IST on trading days) or "always"',
+  STRIKES_EACH_SIDE: 'a whole number from 1 to 30',
+  HISTORICAL_DATA_MINUTES: 'a whole number of minutes from 0 to 375',
+  OI_CHANGE_WINDOWS: 'comma-separated whole minutes in ascending order, e.g. "5,10,15,30"',
+  OI_CHANGE_THRESHOLDS:
+    'comma-separated positive percentages, one per OI_CHANGE_WINDOWS entry, e.g. "8,10,15,25"',
+  DB_PATH: 'a file path',
+  RECOVERY_GAP_MINUTES: 'a whole number of minutes from 1 to 375',
+  RETENTION_DAYS: 'a whole number of days from 1 to 3650',
+  HTTP_HOST: 'a host name or IP address to listen on',
+  HTTP_PORT: 'a port number from 0 to 65535',
 };
 
 const optionalText = z
@@ -39,6 +55,17 @@ const number = (min: number, max: number, integer: boolean) =>
     .transform(Number)
     .refine((value) => value >= min && value <= max && (!integer || Number.isInteger(value)));
 
+const numberList = (integer: boolean) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*$/)
+    .transform((value) => value.split(',').map(Number))
+    .refine((values) => values.every((value) => value > 0 && (!integer || Number.isInteger(value))));
+const refreshSeconds = number(1, 3600, true).refine((s) =>
+  s < 60 ? 60 % s === 0 : s % 60 === 0 && 60 % (s / 60) === 0,
+);
+
 const schema = z.object({
   MARKET_DATA: z.enum(['sim', 'kite']).optional(),
   KITE_API_KEY: optionalText,
@@ -54,6 +81,26 @@ const schema = z.object({
   SIM_API_KEY: optionalText.transform((value) => value ?? 'sim_api_key'),
   SIM_ACCESS_TOKEN: optionalText.transform((value) => value ?? 'sim_access_token'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CHAINS: z
+    .string()
+    .transform(
+      (value, ctx) => parseChainSpecs(value) ?? (ctx.addIssue({ code: 'custom', message: 'bad' }), z.NEVER),
+    )
+    .default(parseChainSpecs(DEFAULT_CHAINS)!),
+  REFRESH_INTERVAL_SECONDS: refreshSeconds.default(30),
+  MARKET_HOURS: z.enum(['exchange', 'always']).optional(),
+  STRIKES_EACH_SIDE: number(1, 30, true).default(5),
+  HISTORICAL_DATA_MINUTES: number(0, 375, true).default(40),
+  OI_CHANGE_WINDOWS: numberList(true)
+    .refine((values) => values.every((value, i) => i === 0 || value > values[i - 1]!))
+    .default([5, 10, 15, 30]),
+  OI_CHANGE_THRESHOLDS: numberList(false).default([8, 10, 15, 25]),
+  DB_PATH: z.string().trim().min(1).default('./data/oi-tracker.db'),
+  RECOVERY_GAP_MINUTES: number(1, 375, true).default(30),
+  RETENTION_DAYS: number(1, 3650, true).default(30),
+  HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HTTP_PORT: number(0, 65_535, true).default(5000),
+  HTTP_TOKEN: optionalText,
 });
 
 type Settings = z.output<typeof schema>;
@@ -67,6 +114,18 @@ export interface Config {
   kite: { apiRoot: string; wsRoot: string; auth: KiteAuth | null; apiKey?: string; apiSecret?: string };
   sim: { seed: number; speed: number; port: number; apiKey: string; accessToken: string };
   logLevel: Settings['LOG_LEVEL'];
+  chains: ChainSpec[];
+  tracker: {
+    refreshIntervalSeconds: number;
+    marketHours: 'exchange' | 'always';
+    strikesEachSide: number;
+    historicalDataMinutes: number;
+    oiChangeWindows: number[];
+    oiChangeThresholds: number[];
+    recoveryGapMinutes: number;
+  };
+  store: { path: string; retentionDays: number };
+  http: { host: string; port: number; token?: string };
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -119,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   const auth = kiteAuth(settings);
   const marketData =
     settings.MARKET_DATA ?? (settings.KITE_API_KEY || settings.KITE_ENCTOKEN ? 'kite' : 'sim');
+  if (settings.OI_CHANGE_THRESHOLDS.length !== settings.OI_CHANGE_WINDOWS.length) {
+    throw new ConfigError(
+      `config: OI_CHANGE_THRESHOLDS=${describe(env.OI_CHANGE_THRESHOLDS)} has ${settings.OI_CHANGE_THRESHOLDS.length} ` +
+        `values; expected one per OI_CHANGE_WINDOWS entry (${settings.OI_CHANGE_WINDOWS.join(',')})`,
+    );
+  }
   if (marketData === 'kite' && !auth) {
     throw new ConfigError(
       'config: MARKET_DATA=kite needs credentials; expected KITE_API_KEY with KITE_ACCESS_TOKEN, ' +
@@ -142,5 +207,17 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       accessToken: settings.SIM_ACCESS_TOKEN,
     },
     logLevel: settings.LOG_LEVEL,
+    chains: settings.CHAINS,
+    tracker: {
+      refreshIntervalSeconds: settings.REFRESH_INTERVAL_SECONDS,
+      marketHours: settings.MARKET_HOURS ?? (marketData === 'sim' ? 'always' : 'exchange'),
+      strikesEachSide: settings.STRIKES_EACH_SIDE,
+      historicalDataMinutes: settings.HISTORICAL_DATA_MINUTES,
+      oiChangeWindows: settings.OI_CHANGE_WINDOWS,
+      oiChangeThresholds: settings.OI_CHANGE_THRESHOLDS,
+      recoveryGapMinutes: settings.RECOVERY_GAP_MINUTES,
+    },
+    store: { path: settings.DB_PATH, retentionDays: settings.RETENTION_DAYS },
+    http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
   };
 }

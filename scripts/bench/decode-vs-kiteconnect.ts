@@ -22,7 +22,9 @@ export function decodeVsKiteconnect(): BenchResult {
       }),
     ),
   );
-  const arrayBuffers = frames.map((frame) => frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer);
+  const arrayBuffers = frames.map(
+    (frame) => frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer,
+  );
   const reference = new KiteTicker({ api_key: 'bench', access_token: 'bench' }) as unknown as {
     parseBinary(buffer: ArrayBuffer): unknown[];
   };

@@ -1,0 +1,44 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The daemon's Prometheus metrics, on a registry of its own (no global state). */
+export class MetricsRegistry {
+  readonly registry = new Registry();
+  readonly ticks = new Counter({
+    name: 'oi_tracker_ticks_total',
+    help: 'Ticks decoded from the Kite ticker',
+    registers: [this.registry],
+  });
+  readonly skippedPackets = new Gauge({
+    name: 'oi_tracker_skipped_packets',
+    help: 'Malformed ticker packets skipped, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly cycles = new Counter({
+    name: 'oi_tracker_cycles_total',
+    help: 'Analytics cycles run, by chain and outcome',
+    labelNames: ['chain', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly cycleSeconds = new Gauge({
+    name: 'oi_tracker_cycle_duration_seconds',
+    help: 'Duration of the last cycle, by chain',
+    labelNames: ['chain'],
+    registers: [this.registry],
+  });
+  readonly dataAge = new Gauge({
+    name: 'oi_tracker_data_age_seconds',
+    help: 'Seconds since the last option tick, by chain',
+    labelNames: ['chain'],
+    registers: [this.registry],
+  });
+  readonly tickerConnections = new Gauge({
+    name: 'oi_tracker_ticker_connections',
+    help: 'Open ticker WebSocket connections',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
