@@ -1,0 +1,69 @@
+import type { OptionType } from '../kite/types.ts';
+
+/** One tracked option chain, from the CHAINS setting (defaults: NSE = NIFTY 50 on NFO, BSE = SENSEX on BFO). */
+export interface ChainSpec {
+  /** The chain's id in commands and the API: 'NSE', 'BSE', 'BANKNIFTY', … (upper case). */
+  id: string;
+  /** Other names accepted for it, upper case: 'NIFTY' for NSE, 'SENSEX' for BSE. */
+  aliases: string[];
+  /** The index's tradingsymbol in the instrument list: 'NIFTY 50', 'SENSEX', 'NIFTY BANK'. */
+  underlying: string;
+  /** Exchange of the index: 'NSE' or 'BSE'. */
+  indexExchange: string;
+  /** The `name` column of its options: 'NIFTY', 'SENSEX', 'BANKNIFTY'. */
+  optionName: string;
+  /** Exchange of its options: 'NFO' or 'BFO'. */
+  optionsExchange: string;
+  strikeStep: number;
+}
+
+/** One observation of an option: open interest and last price at an instant (epoch ms). */
+export interface OiPoint {
+  time: number;
+  oi: number;
+  ltp: number;
+}
+
+export type ChainStatus = 'Starting' | 'Live' | 'Stale' | 'Disconnected' | 'Closed';
+export type Moneyness = 'ITM' | 'ATM' | 'OTM';
+export type Buildup = 'Long Buildup' | 'Short Buildup' | 'Short Covering' | 'Long Unwinding';
+
+export interface OptionRow {
+  strike: number;
+  type: OptionType;
+  symbol: string;
+  token: number;
+  ltp: number | null;
+  oi: number | null;
+  /** Unrounded percent change per window (minutes → pct); null when there is no usable base. */
+  oiChangePct: Record<string, number | null>;
+  /** Windows (as strings, e.g. '5') whose |pct| reached their threshold. */
+  breaches: string[];
+  moneyness: Moneyness;
+  buildup: Buildup | null;
+  /** Implied volatility in percent, or null when it cannot be solved. */
+  iv: number | null;
+}
+
+export interface ChainSnapshot {
+  chainId: string;
+  underlying: string;
+  underlyingPrice: number | null;
+  atmStrike: number | null;
+  expiry: string | null;
+  /** Σ put OI / Σ call OI over the shown strikes (unrounded). */
+  pcr: number | null;
+  /** Whole-chain figures from the quote API, once a cycle. */
+  pcrAll: number | null;
+  maxPain: number | null;
+  support: number | null;
+  resistance: number | null;
+  status: ChainStatus;
+  /** Notes on degraded data, e.g. 'historical API unavailable: live data only'. */
+  notes: string[];
+  /** The instant the cycle computed for (epoch ms). */
+  lastUpdate: number;
+  /** Ascending strike, 2 × STRIKES_EACH_SIDE + 1 rows each. */
+  calls: OptionRow[];
+  puts: OptionRow[];
+}
