@@ -3,11 +3,17 @@
  * Prints a table and writes bench/results.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cycleCompute } from './bench/cycle-compute.ts';
+import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
 import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
+import { recoveryLoadDay } from './bench/recovery-load-day.ts';
 import type { BenchResult } from './bench/result.ts';
 
 const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   decode_vs_kiteconnect: decodeVsKiteconnect,
+  recovery_load_day: recoveryLoadDay,
+  db_bytes_30_days: dbBytes30Days,
+  cycle_compute: cycleCompute,
 };
 
 const results: Record<string, BenchResult> = {};

@@ -16,7 +16,7 @@ if [ -n "$missing" ]; then
 fi
 
 stamp=node_modules/.oi-tracker-setup
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   echo "setup: installing npm dependencies (native modules build from source; first run takes a few minutes)"
   npm ci --no-audit --no-fund --loglevel=error
   node -e "require('better-sqlite3'); require('canvas')" 

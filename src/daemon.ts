@@ -1,0 +1,217 @@
+import cron from 'node-cron';
+import { MarketCalendar } from './calendar/market-hours.ts';
+import type { Config } from './config.ts';
+import { chainJson, type ChainJson } from './http/chain-json.ts';
+import { startApiServer, type ApiSource } from './http/api-server.ts';
+import { MetricsRegistry } from './http/metrics.ts';
+import { InstrumentCatalogue } from './kite/instrument-catalogue.ts';
+import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
+import { KiteRestClient } from './kite/rest-client.ts';
+import { TickerClient } from './kite/ticker-client.ts';
+import type { Logger } from './log.ts';
+import { startSimServer } from './sim/server.ts';
+import { OiStore } from './store/oi-store.ts';
+import { ChainTracker } from './tracker/chain-tracker.ts';
+import { CycleScheduler } from './tracker/cycle-scheduler.ts';
+import { oiWindows } from './tracker/oi-change.ts';
+
+export interface Daemon {
+  readonly apiUrl: string;
+  readonly trackers: readonly ChainTracker[];
+  readonly store: OiStore;
+  /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
+  runCycles(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Stop = () => Promise<void> | void;
+
+const RETENTION_SCHEDULE = '0 0 3 * * *';
+const FIRST_CYCLE_DELAY_MS = 3000;
+
+async function marketEndpoint(config: Config, logger: Logger, stops: Stop[]): Promise<MarketEndpoint> {
+  if (config.marketData === 'kite') return kiteEndpoint(config);
+  const sim = await startSimServer({
+    seed: config.sim.seed,
+    speed: config.sim.speed,
+    apiKey: config.sim.apiKey,
+    accessToken: config.sim.accessToken,
+  });
+  stops.push(() => sim.close());
+  logger.info({ apiRoot: sim.apiRoot, seed: config.sim.seed, speed: config.sim.speed }, 'simulator started');
+  const credentials = {
+    kind: 'access_token',
+    apiKey: sim.credentials.apiKey,
+    accessToken: sim.credentials.accessToken,
+  } as const;
+  return { apiRoot: sim.apiRoot, wsRoot: sim.wsRoot, rest: credentials, ticker: credentials };
+}
+
+async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
+  const exchanges = new Set(config.chains.flatMap((spec) => [spec.indexExchange, spec.optionsExchange]));
+  const lists = await Promise.all([...exchanges].map((exchange) => rest.instruments(exchange)));
+  return new InstrumentCatalogue(lists.flat());
+}
+
+/** Starts everything in order (store → market data → trackers → schedule → API); stop() undoes it in reverse. */
+export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const store = OiStore.open(config.store.path);
+    stops.push(() => store.close());
+    const endpoint = await marketEndpoint(config, logger, stops);
+    const rest = new KiteRestClient({ apiRoot: endpoint.apiRoot, credentials: endpoint.rest });
+    const catalogue = await loadCatalogue(rest, config);
+    logger.info({ instruments: catalogue.size }, 'instruments loaded');
+
+    const metrics = new MetricsRegistry();
+    const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: endpoint.ticker });
+    ticker.on('connected', (shard) => logger.info({ shard }, 'ticker connected'));
+    ticker.on('disconnected', (shard, reason) => logger.warn({ shard, reason }, 'ticker disconnected'));
+    ticker.on('error', (error) => logger.debug({ err: error.message }, 'ticker error'));
+
+    const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
+    const trackers = config.chains.map(
+      (spec) =>
+        new ChainTracker({
+          spec,
+          catalogue,
+          rest,
+          ticker,
+          store,
+          settings: { ...config.tracker, windows },
+          warn: (message, error) => logger.warn({ err: error }, message),
+        }),
+    );
+    for (const tracker of trackers) {
+      tracker.on('snapshot', (snapshot) =>
+        logger.info(
+          {
+            chain: snapshot.chainId,
+            status: snapshot.status,
+            price: snapshot.underlyingPrice,
+            atm: snapshot.atmStrike,
+            expiry: snapshot.expiry,
+            pcr: snapshot.pcr === null ? null : Math.round(snapshot.pcr * 100) / 100,
+            breaches: [...snapshot.calls, ...snapshot.puts].filter((row) => row.breaches.length > 0).length,
+            notes: snapshot.notes.length > 0 ? snapshot.notes : undefined,
+          },
+          'cycle',
+        ),
+      );
+    }
+    ticker.on('ticks', (ticks) => {
+      metrics.ticks.inc(ticks.length);
+      for (const tracker of trackers) tracker.onTicks(ticks);
+    });
+    const started = trackers.filter((tracker) => {
+      try {
+        tracker.start();
+        return true;
+      } catch (error) {
+        logger.error({ chain: tracker.spec.id, err: error }, 'chain could not start; the others carry on');
+        return false;
+      }
+    });
+    ticker.start();
+    stops.push(() => ticker.stop());
+
+    const scheduler = new CycleScheduler({
+      trackers: started,
+      refreshIntervalSeconds: config.tracker.refreshIntervalSeconds,
+      marketHours: config.tracker.marketHours,
+      calendar: MarketCalendar.fromFile(),
+      onCycleError: (chain, error) => {
+        metrics.cycles.inc({ chain, outcome: 'error' });
+        logger.error({ chain, err: error }, 'cycle failed');
+      },
+      onCycleDone: (chain, seconds) => {
+        metrics.cycles.inc({ chain, outcome: 'ok' });
+        metrics.cycleSeconds.set({ chain }, seconds);
+      },
+    });
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+    const firstCycle = setTimeout(() => void scheduler.tick(), FIRST_CYCLE_DELAY_MS);
+    stops.push(() => clearTimeout(firstCycle));
+
+    const prune = () => {
+      try {
+        const removed = store.pruneBefore(Date.now() - config.store.retentionDays * 86_400_000);
+        logger.info({ removed }, 'retention: old data deleted');
+      } catch (error) {
+        logger.warn({ err: error }, 'retention job failed');
+      }
+    };
+    prune();
+    const retention = cron.schedule(RETENTION_SCHEDULE, prune, {
+      timezone: 'Asia/Kolkata',
+      name: 'retention',
+    });
+    stops.push(() => retention.stop());
+
+    const jsonOf = (tracker: ChainTracker): ChainJson | null => {
+      const snapshot = tracker.current();
+      return snapshot && chainJson(snapshot, config.tracker.oiChangeWindows, tracker.dataAgeSeconds());
+    };
+    const source: ApiSource = {
+      chains: () => config.chains,
+      chainJson: (id) => {
+        const tracker = trackers.find((candidate) => candidate.spec.id === id);
+        return tracker ? jsonOf(tracker) : null;
+      },
+      health: () => ({
+        database: store.health(),
+        chains: Object.fromEntries(
+          trackers.map((tracker) => [
+            tracker.spec.id,
+            { status: tracker.current()?.status ?? 'Starting', data_age_s: tracker.dataAgeSeconds() },
+          ]),
+        ),
+        ticker: {
+          connections: ticker.connectedCount,
+          subscribed: ticker.subscribedCount,
+          skipped: ticker.decodeStats,
+        },
+      }),
+      onEvent: (listener) => {
+        const handlers = trackers.map((tracker) => {
+          const handler = () => listener(`data_update_${tracker.spec.id}`, jsonOf(tracker));
+          tracker.on('snapshot', handler);
+          return () => tracker.off('snapshot', handler);
+        });
+        return () => handlers.forEach((off) => off());
+      },
+    };
+    const api = await startApiServer({ ...config.http, source, metrics });
+    stops.push(() => api.close());
+    logger.info({ url: api.url }, 'JSON API listening');
+
+    const gaugeTimer = setInterval(() => {
+      metrics.tickerConnections.set(ticker.connectedCount);
+      for (const tracker of trackers) {
+        const age = tracker.dataAgeSeconds();
+        if (age !== null) metrics.dataAge.set({ chain: tracker.spec.id }, age);
+      }
+      const stats = ticker.decodeStats;
+      metrics.skippedPackets.set({ reason: 'truncated_frame' }, stats.truncatedFrames);
+      metrics.skippedPackets.set({ reason: 'overrun' }, stats.overrunPackets);
+      metrics.skippedPackets.set({ reason: 'unknown_size' }, stats.unknownSizePackets);
+    }, 5000);
+    stops.push(() => clearInterval(gaugeTimer));
+
+    return { apiUrl: api.url, trackers, store, runCycles: () => scheduler.tick(), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

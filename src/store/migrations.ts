@@ -1,0 +1,108 @@
+/**
+ * The schema, as an ordered list of SQL steps numbered by `PRAGMA user_version`.
+ *
+ * Step N (1-based) brings a database from version N - 1 to N. A step is never edited once released:
+ * changes go in a new step appended at the end. Each step runs in its own transaction together with
+ * the version bump, so a crash mid-migration leaves the previous version intact.
+ */
+import type Database from 'better-sqlite3';
+
+/** Seconds added to UTC epoch seconds to read the IST wall clock (05:30). */
+const IST_OFFSET_SECONDS = 19_800;
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: instruments, compact observations, underlying snapshots, per-chain metadata, diagnostic view.
+  `
+  CREATE TABLE instruments (
+    token       INTEGER PRIMARY KEY,
+    chain       TEXT    NOT NULL,
+    symbol      TEXT    NOT NULL,
+    strike      REAL    NOT NULL,
+    option_type TEXT    NOT NULL CHECK (option_type IN ('CE', 'PE')),
+    expiry      TEXT    NOT NULL,
+    exchange    TEXT    NOT NULL,
+    lot_size    INTEGER NOT NULL
+  );
+  CREATE INDEX instruments_by_chain ON instruments (chain, token);
+
+  -- time: UTC epoch seconds; ltp_paise: last price in paise (1/100 rupee), exact and small.
+  CREATE TABLE observations (
+    token     INTEGER NOT NULL,
+    time      INTEGER NOT NULL,
+    oi        INTEGER NOT NULL,
+    ltp_paise INTEGER NOT NULL,
+    PRIMARY KEY (token, time)
+  ) WITHOUT ROWID;
+
+  -- time: UTC epoch seconds.
+  CREATE TABLE underlying_snapshots (
+    chain TEXT    NOT NULL,
+    time  INTEGER NOT NULL,
+    price REAL    NOT NULL,
+    atm   REAL    NOT NULL,
+    PRIMARY KEY (chain, time)
+  ) WITHOUT ROWID;
+
+  -- One row per chain; last_update: UTC epoch milliseconds of the last saved cycle.
+  CREATE TABLE exchange_metadata (
+    exchange              TEXT PRIMARY KEY,
+    last_update           INTEGER NOT NULL,
+    last_underlying_price REAL,
+    last_atm              REAL
+  );
+
+  -- Seed-compatible diagnostic view: one row per observation, IST timestamps, prices in rupees.
+  CREATE VIEW option_chain_snapshots AS
+  SELECT
+    strftime('%Y-%m-%dT%H:%M:%S+05:30', o.time + ${IST_OFFSET_SECONDS}, 'unixepoch') AS timestamp,
+    i.chain AS exchange,
+    i.strike AS strike,
+    i.option_type AS option_type,
+    i.symbol AS symbol,
+    o.oi AS oi,
+    o.ltp_paise / 100.0 AS ltp,
+    o.token AS token
+  FROM observations AS o
+  JOIN instruments AS i ON i.token = o.token;
+  `,
+];
+
+/** The schema version this code writes: the number of migration steps. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The database was written by a newer oi-tracker than this one. */
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+}
+
+/**
+ * Brings `db` to `SCHEMA_VERSION`, one transaction per pending step. Running it on an up-to-date
+ * database does nothing. Returns the number of steps applied.
+ */
+export function migrate(db: Database.Database, path: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new SchemaTooNewError(
+      `database ${path} has schema version ${current}, newer than this oi-tracker knows (${SCHEMA_VERSION}); ` +
+        'upgrade oi-tracker or set DB_PATH to another file',
+    );
+  }
+  if (current === 0 && isEmpty(db)) {
+    // Must precede the first table; lets pruneBefore() hand freed pages back to the file system.
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+  let applied = 0;
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version - 1]!;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+    applied++;
+  }
+  return applied;
+}
+
+function isEmpty(db: Database.Database): boolean {
+  return db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0;
+}

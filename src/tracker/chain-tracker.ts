@@ -1,0 +1,330 @@
+import { EventEmitter } from 'node:events';
+import type { InstrumentCatalogue, OptionChainListing, OptionSeries } from '../kite/instrument-catalogue.ts';
+import type { Tick } from '../kite/types.ts';
+import { shouldRecover } from '../store/recovery.ts';
+import { istMidnight } from '../util/ist.ts';
+import { Backfiller } from './backfill.ts';
+import { computeChainSnapshot, type ChainOption, type LiveQuote } from './chain-analytics.ts';
+import type { StrikeOi } from './chain-figures.ts';
+import type { OiWindow } from './oi-change.ts';
+import { OiHistory } from './oi-history.ts';
+import type { ChainStore, MarketRest, ObservationRow, TickerSubscriptions } from './ports.ts';
+import { atmStrike, strikeWindow, subscriptionDiff } from './strikes.ts';
+import type { ChainSnapshot, ChainSpec, ChainStatus } from './types.ts';
+import { fetchWholeChainOi } from './whole-chain.ts';
+
+export interface ChainTrackerSettings {
+  refreshIntervalSeconds: number;
+  strikesEachSide: number;
+  historicalDataMinutes: number;
+  windows: readonly OiWindow[];
+  recoveryGapMinutes: number;
+}
+
+export interface ChainTrackerDeps {
+  spec: ChainSpec;
+  catalogue: InstrumentCatalogue;
+  rest: MarketRest;
+  ticker: TickerSubscriptions;
+  store: ChainStore;
+  settings: ChainTrackerSettings;
+  now?: () => number;
+  /** Called with problems worth a log line (store write failed, quote API failed, …). */
+  warn?: (message: string, error?: unknown) => void;
+}
+
+interface Live extends LiveQuote {
+  at: number;
+}
+
+const HISTORY_KEEP_MS = 65 * 60_000;
+
+/**
+ * One chain's loop: keeps the strike window subscribed around ATM, records OI observations each
+ * cycle, backfills new strikes, computes the snapshot, persists it and publishes it.
+ * Ticks between cycles keep the latest LTP and OI current.
+ */
+export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
+  readonly spec: ChainSpec;
+  readonly history = new OiHistory();
+  private readonly series: OptionSeries;
+  private readonly now: () => number;
+  private readonly warn: (message: string, error?: unknown) => void;
+  private readonly live = new Map<number, Live>();
+  private readonly backfill: Backfiller;
+  private listing: OptionChainListing | null = null;
+  private indexToken: number | null = null;
+  private subscribed = new Set<number>();
+  private options = new Map<number, ChainOption & { type: 'CE' | 'PE' }>();
+  private lastOptionTickAt: number | null = null;
+  private latest: ChainSnapshot | null = null;
+  private recovered = false;
+
+  constructor(private readonly deps: ChainTrackerDeps) {
+    super();
+    this.spec = deps.spec;
+    this.series = { name: deps.spec.optionName, exchange: deps.spec.optionsExchange };
+    this.now = deps.now ?? Date.now;
+    this.warn = deps.warn ?? (() => {});
+    this.backfill = new Backfiller(
+      deps.rest,
+      this.history,
+      deps.store,
+      deps.settings.historicalDataMinutes,
+      (error) => this.warn(`${this.spec.id}: could not store backfilled points`, error),
+    );
+  }
+
+  /** Finds the index and nearest expiry, recovers today's history when recent enough, subscribes the index. */
+  start(): void {
+    const index = this.deps.catalogue.index(this.spec.underlying);
+    if (!index)
+      throw new Error(`${this.spec.id}: index "${this.spec.underlying}" is not in the instrument list`);
+    this.indexToken = index.instrumentToken;
+    this.refreshListing(this.now());
+    this.recover(this.now());
+    this.deps.ticker.subscribe([this.indexToken], 'full');
+  }
+
+  stop(): void {
+    const tokens = [...this.subscribed];
+    if (this.indexToken !== null) tokens.push(this.indexToken);
+    this.deps.ticker.unsubscribe(tokens);
+    this.subscribed.clear();
+  }
+
+  /** Keeps the latest LTP/OI of this chain's tokens; ignores other tokens. */
+  onTicks(ticks: readonly Tick[]): void {
+    const at = this.now();
+    for (const tick of ticks) {
+      if (tick.instrumentToken === this.indexToken) {
+        this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: null, at });
+      } else if (this.options.has(tick.instrumentToken)) {
+        this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: tick.oi ?? null, at });
+        this.lastOptionTickAt = at;
+      }
+    }
+  }
+
+  /** The last cycle's snapshot with the latest ticks laid over it, so data is never older than the last tick. */
+  current(): ChainSnapshot | null {
+    const snapshot = this.latest;
+    if (!snapshot) return null;
+    const overlay = (row: ChainSnapshot['calls'][number]) => {
+      const live = this.live.get(row.token);
+      return live ? { ...row, ltp: live.ltp ?? row.ltp, oi: live.oi ?? row.oi } : row;
+    };
+    const index = this.indexToken === null ? undefined : this.live.get(this.indexToken);
+    return {
+      ...snapshot,
+      underlyingPrice: index?.ltp ?? snapshot.underlyingPrice,
+      calls: snapshot.calls.map(overlay),
+      puts: snapshot.puts.map(overlay),
+    };
+  }
+
+  /** Seconds since the last option tick, or null before the first. */
+  dataAgeSeconds(): number | null {
+    return this.lastOptionTickAt === null ? null : (this.now() - this.lastOptionTickAt) / 1000;
+  }
+
+  /** Outside market hours: no cycle runs, the status says Closed. */
+  markClosed(now = this.now()): void {
+    const base = this.latest ?? this.emptySnapshot(now, 'Closed');
+    this.publish({ ...base, status: 'Closed', lastUpdate: now });
+  }
+
+  /** One cycle for the instant `now`. */
+  async runCycle(now = this.now()): Promise<ChainSnapshot> {
+    const notes: string[] = [];
+    this.refreshListing(now);
+    const price = this.indexToken === null ? null : (this.live.get(this.indexToken)?.ltp ?? null);
+    if (price === null || !this.listing) {
+      if (!this.listing) notes.push(`no expiry found for ${this.series.name} on ${this.series.exchange}`);
+      return this.publish(this.emptySnapshot(now, this.status(now, false), notes));
+    }
+    const atm = atmStrike(price, this.spec.strikeStep);
+    this.updateSubscriptions(atm);
+    const observations = this.recordObservations(now);
+    this.backfill.request(this.subscribed, now);
+    if (this.backfill.lastError)
+      notes.push(`historical API unavailable (${this.backfill.lastError}): live data only`);
+    const wholeChain = await this.wholeChain(notes);
+
+    const snapshot = computeChainSnapshot({
+      spec: this.spec,
+      underlying: this.spec.underlying,
+      underlyingPrice: price,
+      now,
+      expiry: this.listing.expiry,
+      listedStrikes: this.listing.strikes,
+      strikesEachSide: this.deps.settings.strikesEachSide,
+      calls: [...this.options.values()].filter((option) => option.type === 'CE'),
+      puts: [...this.options.values()].filter((option) => option.type === 'PE'),
+      quotes: this.live,
+      history: this.history,
+      windows: this.deps.settings.windows,
+      wholeChain,
+      status: this.status(now, true),
+      notes,
+    });
+    this.persist(now, price, atm, observations, snapshot);
+    this.history.prune(now - HISTORY_KEEP_MS);
+    return this.publish(snapshot);
+  }
+
+  /** Resolves when the backfills started so far have settled (for an orderly stop and for tests). */
+  backfillSettled(): Promise<void> {
+    return this.backfill.settled();
+  }
+
+  private publish(snapshot: ChainSnapshot): ChainSnapshot {
+    this.latest = snapshot;
+    this.emit('snapshot', snapshot);
+    return snapshot;
+  }
+
+  private status(now: number, hasPrice: boolean): ChainStatus {
+    if (this.deps.ticker.connectedCount === 0) return 'Disconnected';
+    if (this.lastOptionTickAt === null) return 'Starting';
+    if (!hasPrice) return 'Stale';
+    const staleAfterMs = 2 * this.deps.settings.refreshIntervalSeconds * 1000;
+    return now - this.lastOptionTickAt > staleAfterMs ? 'Stale' : 'Live';
+  }
+
+  private emptySnapshot(now: number, status: ChainStatus, notes: string[] = []): ChainSnapshot {
+    return {
+      chainId: this.spec.id,
+      underlying: this.spec.underlying,
+      underlyingPrice: null,
+      atmStrike: null,
+      expiry: this.listing?.expiry ?? null,
+      pcr: null,
+      pcrAll: null,
+      maxPain: null,
+      support: null,
+      resistance: null,
+      status,
+      notes,
+      lastUpdate: now,
+      calls: [],
+      puts: [],
+    };
+  }
+
+  /** Picks the nearest expiry (rolling to the next after 15:30 IST on expiry day). */
+  private refreshListing(now: number): void {
+    const expiry = this.deps.catalogue.nearestExpiry(this.series, now);
+    if (expiry === this.listing?.expiry) return;
+    this.listing = expiry ? (this.deps.catalogue.chain(this.series, expiry) ?? null) : null;
+    if (this.subscribed.size > 0) this.deps.ticker.unsubscribe([...this.subscribed]);
+    this.subscribed = new Set();
+    this.options = new Map();
+  }
+
+  private updateSubscriptions(atm: number): void {
+    const listing = this.listing!;
+    const { subscribed } = strikeWindow({
+      atm,
+      step: this.spec.strikeStep,
+      eachSide: this.deps.settings.strikesEachSide,
+      listed: listing.strikes,
+    });
+    const wanted = new Map<number, ChainOption & { type: 'CE' | 'PE' }>();
+    for (const strike of subscribed) {
+      for (const type of ['CE', 'PE'] as const) {
+        const option = this.deps.catalogue.option(this.series, listing.expiry, strike, type);
+        if (option)
+          wanted.set(option.instrumentToken, {
+            token: option.instrumentToken,
+            symbol: option.tradingsymbol,
+            strike,
+            type,
+          });
+      }
+    }
+    const diff = subscriptionDiff(this.subscribed, new Set(wanted.keys()));
+    if (diff.subscribe.length > 0) {
+      this.deps.ticker.subscribe(diff.subscribe, 'full');
+      this.saveInstruments(diff.subscribe.map((token) => wanted.get(token)!));
+    }
+    if (diff.unsubscribe.length > 0) {
+      this.deps.ticker.unsubscribe(diff.unsubscribe);
+      for (const token of diff.unsubscribe) this.live.delete(token);
+    }
+    this.subscribed = new Set(wanted.keys());
+    this.options = wanted;
+  }
+
+  private saveInstruments(options: (ChainOption & { type: 'CE' | 'PE' })[]): void {
+    const listing = this.listing!;
+    try {
+      this.deps.store.upsertInstruments(
+        options.map((option) => ({
+          token: option.token,
+          chainId: this.spec.id,
+          symbol: option.symbol,
+          strike: option.strike,
+          optionType: option.type,
+          expiry: listing.expiry,
+          exchange: this.series.exchange,
+          lotSize: listing.lotSize,
+        })),
+      );
+    } catch (error) {
+      this.warn(`${this.spec.id}: could not store instruments`, error);
+    }
+  }
+
+  private recordObservations(now: number): ObservationRow[] {
+    const rows: ObservationRow[] = [];
+    for (const token of this.subscribed) {
+      const live = this.live.get(token);
+      if (!live || live.ltp === null || live.oi === null) continue;
+      const point = { time: now, oi: live.oi, ltp: live.ltp };
+      this.history.record(token, point);
+      rows.push({ token, ...point });
+    }
+    return rows;
+  }
+
+  private async wholeChain(notes: string[]): Promise<StrikeOi[] | null> {
+    try {
+      return await fetchWholeChainOi(this.deps.rest, this.deps.catalogue, this.series, this.listing!);
+    } catch (error) {
+      notes.push(
+        `quote API unavailable (${error instanceof Error ? error.message : String(error)}): no whole-chain figures`,
+      );
+      return null;
+    }
+  }
+
+  private persist(
+    now: number,
+    price: number,
+    atm: number,
+    observations: ObservationRow[],
+    snapshot: ChainSnapshot,
+  ): void {
+    try {
+      this.deps.store.saveCycle({
+        chainId: this.spec.id,
+        time: now,
+        underlyingPrice: price,
+        atm,
+        observations,
+      });
+    } catch (error) {
+      snapshot.notes.push('database write failed: serving from memory');
+      this.warn(`${this.spec.id}: could not store the cycle`, error);
+    }
+  }
+
+  private recover(now: number): void {
+    if (this.recovered) return;
+    this.recovered = true;
+    const last = this.deps.store.lastUpdate(this.spec.id);
+    if (!shouldRecover(last, now, this.deps.settings.recoveryGapMinutes)) return;
+    this.history.load(this.deps.store.loadObservations(this.spec.id, istMidnight(now)));
+  }
+}
