@@ -28,6 +28,10 @@ const EXPECTED: Record<string, string> = {
   RETENTION_DAYS: 'a whole number of days from 1 to 3650',
   HTTP_HOST: 'a host name or IP address to listen on',
   HTTP_PORT: 'a port number from 0 to 65535',
+  MAX_QTY_LOTS: 'a whole number of lots from 1 to 10000',
+  DEFAULT_QTY: 'a whole number of units (a multiple of the lot size), or empty for one lot',
+  AUTO_EXIT_POINTS: 'a positive number of points, e.g. 25',
+  SQUARE_OFF_TIME: 'an IST time HH:MM between 09:15 and 15:30, or empty to disable',
 };
 
 const optionalText = z
@@ -101,6 +105,15 @@ const schema = z.object({
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: number(0, 65_535, true).default(5000),
   HTTP_TOKEN: optionalText,
+  MAX_QTY_LOTS: number(1, 10_000, true).default(50),
+  DEFAULT_QTY: number(1, 10_000_000, true).optional(),
+  AUTO_EXIT_POINTS: number(0.05, 100_000, false).default(25),
+  SQUARE_OFF_TIME: z
+    .string()
+    .trim()
+    .regex(/^\d{2}:\d{2}$/)
+    .refine((value) => value >= '09:15' && value <= '15:30')
+    .default('15:20'),
 });
 
 type Settings = z.output<typeof schema>;
@@ -126,6 +139,7 @@ export interface Config {
   };
   store: { path: string; retentionDays: number };
   http: { host: string; port: number; token?: string };
+  paper: { maxQtyLots: number; defaultQty?: number; autoExitPoints: number; squareOffTime: string | null };
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -219,5 +233,15 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     },
     store: { path: settings.DB_PATH, retentionDays: settings.RETENTION_DAYS },
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
+    paper: {
+      maxQtyLots: settings.MAX_QTY_LOTS,
+      defaultQty: settings.DEFAULT_QTY,
+      autoExitPoints: settings.AUTO_EXIT_POINTS,
+      // Set but empty turns the square-off off; unset means the default.
+      squareOffTime:
+        env.SQUARE_OFF_TIME !== undefined && env.SQUARE_OFF_TIME.trim() === ''
+          ? null
+          : settings.SQUARE_OFF_TIME,
+    },
   };
 }

@@ -3,7 +3,7 @@ import { decodeFrame } from '../../src/kite/packet-codec.ts';
 import { encodeFrame } from '../../src/kite/packet-encoder.ts';
 import { SimMarket } from '../../src/sim/market-model.ts';
 import { simTick } from '../../src/sim/sim-tick.ts';
-import { opsPerSecond, type BenchResult } from './result.ts';
+import { compareThroughput, type BenchResult } from './result.ts';
 
 const PACKETS_PER_FRAME = 1000;
 const FRAMES = 8;
@@ -31,22 +31,24 @@ export function decodeVsKiteconnect(): BenchResult {
 
   let i = 0;
   let sink = 0;
-  const ours = opsPerSecond(() => {
-    const ticks = decodeFrame(frames[i++ % FRAMES]!);
-    sink += ticks[0]!.lastPrice;
-    return ticks.length;
-  });
-  const theirs = opsPerSecond(() => {
-    const ticks = reference.parseBinary(arrayBuffers[i++ % FRAMES]!);
-    sink += ticks.length;
-    return ticks.length;
-  });
+  const measured = compareThroughput(
+    () => {
+      const ticks = decodeFrame(frames[i++ % FRAMES]!);
+      sink += ticks[0]!.lastPrice;
+      return ticks.length;
+    },
+    () => {
+      const ticks = reference.parseBinary(arrayBuffers[i++ % FRAMES]!);
+      sink += ticks.length;
+      return ticks.length;
+    },
+  );
   if (Number.isNaN(sink)) console.log(sink);
-  const ratio = ours / theirs;
+  const { ratio } = measured;
   return {
-    value: Math.round(ours),
+    value: Math.round(measured.ours),
     unit: 'ticks/s',
-    baseline: Math.round(theirs),
+    baseline: Math.round(measured.baseline),
     ratio,
     bar: `≥ ${BAR}× kiteconnect`,
     pass: ratio >= BAR,

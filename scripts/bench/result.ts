@@ -22,3 +22,25 @@ export function opsPerSecond(work: () => number, ms = 1500): number {
   }
   return (ops * 1000) / (now - start);
 }
+
+/**
+ * Throughput of `ours` and `baseline` measured side by side: both are warmed up first, then
+ * measured in alternating rounds, and each keeps its best round. On a shared machine this keeps a
+ * late JIT compile or a burst of load elsewhere from deciding the ratio.
+ */
+export function compareThroughput(
+  ours: () => number,
+  baseline: () => number,
+  { rounds = 5, roundMs = 400, warmUpMs = 800 } = {},
+): { ours: number; baseline: number; ratio: number } {
+  opsPerSecond(ours, warmUpMs);
+  opsPerSecond(baseline, warmUpMs);
+  let best = { ours: 0, baseline: 0 };
+  for (let round = 0; round < rounds; round++) {
+    best = {
+      ours: Math.max(best.ours, opsPerSecond(ours, roundMs)),
+      baseline: Math.max(best.baseline, opsPerSecond(baseline, roundMs)),
+    };
+  }
+  return { ...best, ratio: best.ours / best.baseline };
+}

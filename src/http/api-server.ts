@@ -19,12 +19,45 @@ export interface ApiSource {
   onEvent(listener: (event: string, data: unknown) => void): () => void;
 }
 
+/** A route beyond the built-in ones (e.g. paper trading); its answer is sent as JSON. */
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** The path's parameters when it matches, else null. */
+  match(path: string): string[] | null;
+  handle(request: { params: string[]; query: URLSearchParams; body: unknown }): {
+    status: number;
+    body: unknown;
+  };
+}
+
 export interface ApiServerOptions {
   host: string;
   port: number;
   token?: string;
   source: ApiSource;
   metrics: MetricsRegistry;
+  routes?: readonly ApiRoute[];
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+class BadRequest extends Error {}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest('body is not valid JSON');
+  }
 }
 
 export interface ApiServer {
@@ -100,14 +133,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }, 15_000);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://api').pathname.replace(/\/+$/, '') || '/';
-    if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is supported' });
-    if (path === '/healthz') return health(res);
+    const url = new URL(req.url ?? '/', 'http://api');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/healthz' && req.method === 'GET') return health(res);
     if (!authorized(req, options.token)) {
       return sendJson(res, 401, {
         error: 'missing or wrong bearer token: send "Authorization: Bearer <HTTP_TOKEN>"',
       });
     }
+    for (const extra of options.routes ?? []) {
+      const params = extra.match(path);
+      if (!params) continue;
+      if (req.method !== extra.method) return sendJson(res, 405, { error: `${path} takes ${extra.method}` });
+      try {
+        const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+        const answer = extra.handle({ params, query: url.searchParams, body });
+        return sendJson(res, answer.status, answer.body);
+      } catch (error) {
+        if (error instanceof BadRequest)
+          return sendJson(res, 400, { success: false, message: error.message });
+        throw error;
+      }
+    }
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is supported here' });
     if (path === '/api/data') return allChains(res);
     if (path.startsWith('/api/data/')) return oneChain(res, path.slice('/api/data/'.length));
     if (path === '/api/events') return events(req, res);

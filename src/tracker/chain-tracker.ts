@@ -33,6 +33,11 @@ export interface ChainTrackerDeps {
   warn?: (message: string, error?: unknown) => void;
 }
 
+export interface TradableOption extends ChainOption {
+  type: 'CE' | 'PE';
+  lotSize: number;
+}
+
 interface Live extends LiveQuote {
   at: number;
 }
@@ -121,6 +126,18 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       calls: snapshot.calls.map(overlay),
       puts: snapshot.puts.map(overlay),
     };
+  }
+
+  /** The options that can be traded: the shown strikes and the buffer strike each side. */
+  tradableOptions(): readonly TradableOption[] {
+    const lotSize = this.listing?.lotSize ?? 0;
+    return [...this.options.values()].map((option) => ({ ...option, lotSize }));
+  }
+
+  /** The latest tick's LTP of a token and when it arrived, or null. */
+  latestPrice(token: number): { ltp: number; at: number } | null {
+    const live = this.live.get(token);
+    return live && live.ltp !== null ? { ltp: live.ltp, at: live.at } : null;
   }
 
   /** Seconds since the last option tick, or null before the first. */

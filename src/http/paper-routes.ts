@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+import type { ApiRoute } from './api-server.ts';
+
+export interface OrderRequest {
+  owner: string;
+  chain: string;
+  symbol?: string;
+  strike?: number;
+  type?: string;
+  side: 'BUY' | 'SELL';
+  qty?: number;
+  tp?: number;
+  sl?: number;
+}
+
+export type ExitRequest = { owner: string; positionId: string } | { owner: string; chain: string; all: true };
+
+/** Paper trading as the API (and later the chat commands) use it. Refusals throw UserError. */
+export interface TradingDesk {
+  placeOrder(request: OrderRequest): { id: string } & Record<string, unknown>;
+  exit(request: ExitRequest): Record<string, unknown>[];
+  summary(filter: { owner?: string; chain?: string }): Record<string, unknown>;
+}
+
+const API_OWNER = 'api';
+const SIDES: Record<string, 'BUY' | 'SELL'> = { B: 'BUY', BUY: 'BUY', S: 'SELL', SELL: 'SELL' };
+
+const text = z.string().trim().min(1);
+const orderBody = z.object({
+  exchange: text,
+  symbol: text.optional(),
+  strike: z.coerce.number().positive().optional(),
+  type: text.optional(),
+  side: text,
+  qty: z.unknown().optional(),
+  tp: z.unknown().optional(),
+  sl: z.unknown().optional(),
+  owner: text.optional(),
+});
+const exitBody = z.union([
+  z.object({ position_id: text, owner: text.optional() }),
+  z.object({ exchange: text, all: z.literal(true), owner: text.optional() }),
+]);
+
+const ORDER_SHAPE =
+  'expected {"exchange":"NSE","symbol":"NIFTY26D0125600CE","side":"B","qty":75} ' +
+  'or {"exchange":"NSE","strike":25600,"type":"CE","side":"S","qty":75}, optional "tp", "sl" (points) and "owner"';
+const EXIT_SHAPE = 'expected {"position_id":"NSE_P0001"} or {"exchange":"NSE","all":true}, optional "owner"';
+
+/** A number from JSON, or a string holding one; anything else is passed through for the book to refuse. */
+function numeric(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+function refusal(error: unknown): { status: number; body: unknown } {
+  if (error instanceof UserError) return { status: 400, body: { success: false, message: error.message } };
+  throw error;
+}
+
+const exact = (path: string) => (candidate: string) => (candidate === path ? [] : null);
+
+/** The seed's paper-trading routes: place_order, positions, exit. */
+export function paperRoutes(desk: TradingDesk): ApiRoute[] {
+  return [
+    {
+      method: 'POST',
+      match: exact('/api/place_order'),
+      handle: ({ body }) => {
+        const parsed = orderBody.safeParse(body);
+        if (!parsed.success)
+          return { status: 400, body: { success: false, message: `bad order: ${ORDER_SHAPE}` } };
+        const order = parsed.data;
+        const side = SIDES[order.side.toUpperCase()];
+        if (!side) {
+          return {
+            status: 400,
+            body: { success: false, message: `side "${order.side}" is not B/BUY or S/SELL` },
+          };
+        }
+        try {
+          const position = desk.placeOrder({
+            owner: order.owner ?? API_OWNER,
+            chain: order.exchange,
+            symbol: order.symbol,
+            strike: order.strike,
+            type: order.type,
+            side,
+            qty: numeric(order.qty),
+            tp: numeric(order.tp),
+            sl: numeric(order.sl),
+          });
+          const message = `${side} ${String(position.qty)} ${String(position.symbol)} at ${String(position.entry_price)}`;
+          return { status: 200, body: { success: true, message, position_id: position.id, position } };
+        } catch (error) {
+          return refusal(error);
+        }
+      },
+    },
+    {
+      method: 'GET',
+      match: (path) =>
+        path === '/api/positions' ? [] : (path.match(/^\/api\/positions\/([^/]+)$/)?.slice(1) ?? null),
+      handle: ({ params, query }) => {
+        try {
+          const filter = {
+            owner: query.get('owner') ?? undefined,
+            chain: params[0] && decodeURIComponent(params[0]),
+          };
+          return { status: 200, body: desk.summary(filter) };
+        } catch (error) {
+          return refusal(error);
+        }
+      },
+    },
+    {
+      method: 'POST',
+      match: exact('/api/exit'),
+      handle: ({ body }) => {
+        const parsed = exitBody.safeParse(body);
+        if (!parsed.success)
+          return { status: 400, body: { success: false, message: `bad exit: ${EXIT_SHAPE}` } };
+        const request = parsed.data;
+        const owner = request.owner ?? API_OWNER;
+        try {
+          const closed = desk.exit(
+            'position_id' in request
+              ? { owner, positionId: request.position_id.toUpperCase() }
+              : { owner, chain: request.exchange, all: true },
+          );
+          return {
+            status: 200,
+            body: { success: true, message: `closed ${closed.length} position(s)`, positions: closed },
+          };
+        } catch (error) {
+          return refusal(error);
+        }
+      },
+    },
+  ];
+}
