@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { OiStore, type InstrumentRecord } from '../../src/store/oi-store.ts';
 import { DAY_MS, formatIstIso, istAddDays, istWallClock, istWeekday } from '../../src/util/ist.ts';
-import type { BenchResult } from './result.ts';
+import { atMost, type BenchResult } from './result.ts';
 import { SYNTHETIC_CHAINS, generateChainDay, seededRandom } from './recovery-load-day.ts';
 
 const BAR_MB = 40;
@@ -126,14 +126,7 @@ export function dbBytes30Days(): BenchResult {
     const baseline = statSync(naivePath).size / MB;
     store.close();
     naive.close();
-    return {
-      value: Math.round(value * 100) / 100,
-      unit: 'MB',
-      baseline: Math.round(baseline * 100) / 100,
-      ratio: baseline / value,
-      bar: `≤ ${BAR_MB} MB`,
-      pass: value <= BAR_MB,
-    };
+    return atMost(value, baseline, 'MB', BAR_MB);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

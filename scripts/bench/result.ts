@@ -44,3 +44,15 @@ export function compareThroughput(
   }
   return { ...best, ratio: best.ours / best.baseline };
 }
+
+/** A result where lower is better, with a bar it must stay at or under; rounded to 2 decimals. */
+export function atMost(value: number, baseline: number, unit: string, bar: number): BenchResult {
+  return {
+    value: Math.round(value * 100) / 100,
+    unit,
+    baseline: Math.round(baseline * 100) / 100,
+    ratio: baseline / value,
+    bar: `≤ ${bar} ${unit}`,
+    pass: value <= bar,
+  };
+}
