@@ -9,6 +9,7 @@ import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
 import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
+import { startPaperTrading } from './paper/start-paper-trading.ts';
 import { startSimServer } from './sim/server.ts';
 import { OiStore } from './store/oi-store.ts';
 import { ChainTracker } from './tracker/chain-tracker.ts';
@@ -109,9 +110,25 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         ),
       );
     }
+    const calendar = MarketCalendar.fromFile();
+    const paper = startPaperTrading({
+      config,
+      store,
+      trackers,
+      feedUp: () => ticker.connectedCount > 0,
+      calendar,
+      logger,
+    });
+    stops.push(() => paper.stop());
     ticker.on('ticks', (ticks) => {
       metrics.ticks.inc(ticks.length);
       for (const tracker of trackers) tracker.onTicks(ticks);
+      try {
+        paper.book.onTicks(ticks);
+      } catch (error) {
+        // The exit was not stored, so the position stays open and the next tick tries again.
+        logger.error({ err: error }, 'paper book could not record an exit');
+      }
     });
     const started = trackers.filter((tracker) => {
       try {
@@ -129,7 +146,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       trackers: started,
       refreshIntervalSeconds: config.tracker.refreshIntervalSeconds,
       marketHours: config.tracker.marketHours,
-      calendar: MarketCalendar.fromFile(),
+      calendar,
       onCycleError: (chain, error) => {
         metrics.cycles.inc({ chain, outcome: 'error' });
         logger.error({ chain, err: error }, 'cycle failed');
@@ -189,10 +206,14 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
           tracker.on('snapshot', handler);
           return () => tracker.off('snapshot', handler);
         });
-        return () => handlers.forEach((off) => off());
+        const offPaper = paper.onEvent(listener);
+        return () => {
+          handlers.forEach((off) => off());
+          offPaper();
+        };
       },
     };
-    const api = await startApiServer({ ...config.http, source, metrics });
+    const api = await startApiServer({ ...config.http, source, metrics, routes: paper.routes });
     stops.push(() => api.close());
     logger.info({ url: api.url }, 'JSON API listening');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import type { PositionJson } from '../paper/position.ts';
 import type { ApiRoute } from './api-server.ts';
 
 export interface OrderRequest {
@@ -18,8 +19,8 @@ export type ExitRequest = { owner: string; positionId: string } | { owner: strin
 
 /** Paper trading as the API (and later the chat commands) use it. Refusals throw UserError. */
 export interface TradingDesk {
-  placeOrder(request: OrderRequest): { id: string } & Record<string, unknown>;
-  exit(request: ExitRequest): Record<string, unknown>[];
+  placeOrder(request: OrderRequest): PositionJson;
+  exit(request: ExitRequest): PositionJson[];
   summary(filter: { owner?: string; chain?: string }): Record<string, unknown>;
 }
 
@@ -92,7 +93,7 @@ export function paperRoutes(desk: TradingDesk): ApiRoute[] {
             tp: numeric(order.tp),
             sl: numeric(order.sl),
           });
-          const message = `${side} ${String(position.qty)} ${String(position.symbol)} at ${String(position.entry_price)}`;
+          const message = `${position.id}: ${side} ${position.qty} ${position.symbol} at ${position.entry_price}`;
           return { status: 200, body: { success: true, message, position_id: position.id, position } };
         } catch (error) {
           return refusal(error);

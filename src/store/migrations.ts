@@ -65,6 +65,35 @@ export const MIGRATIONS: readonly string[] = [
   FROM observations AS o
   JOIN instruments AS i ON i.token = o.token;
   `,
+  // 2: the paper-trading book. Prices in paise; times UTC epoch milliseconds; ids never reused.
+  `
+  CREATE TABLE paper_sequences (
+    chain    TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL
+  );
+
+  CREATE TABLE paper_positions (
+    id             TEXT    PRIMARY KEY,
+    chain          TEXT    NOT NULL,
+    owner          TEXT    NOT NULL,
+    token          INTEGER NOT NULL,
+    symbol         TEXT    NOT NULL,
+    strike         REAL    NOT NULL,
+    option_type    TEXT    NOT NULL CHECK (option_type IN ('CE', 'PE')),
+    side           TEXT    NOT NULL CHECK (side IN ('BUY', 'SELL')),
+    qty            INTEGER NOT NULL CHECK (qty > 0),
+    entry_paise    INTEGER NOT NULL,
+    entry_time     INTEGER NOT NULL,
+    target_paise   INTEGER NOT NULL,
+    stop_paise     INTEGER NOT NULL,
+    exit_paise     INTEGER,
+    exit_time      INTEGER,
+    exit_reason    TEXT,
+    realized_paise INTEGER
+  );
+  CREATE INDEX paper_positions_open ON paper_positions (chain) WHERE exit_time IS NULL;
+  CREATE INDEX paper_positions_closed ON paper_positions (exit_time, owner, chain) WHERE exit_time IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

@@ -20,6 +20,7 @@ import {
 } from './codec.ts';
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
+import { PaperStore } from './paper-store.ts';
 import type {
   CycleRecord,
   InstrumentRecord,
@@ -47,6 +48,7 @@ type PackedObservations = [token: number, packed: string | null];
 export class OiStore {
   readonly path: string;
   private readonly db: Database.Database;
+  private paper: PaperStore | undefined;
   private readonly lock: StoreLock;
   private closed = false;
 
@@ -292,6 +294,12 @@ export class OiStore {
   }
 
   /** Closes the database (checkpointing the WAL) and removes the lock file. Safe to call twice. */
+  /** The paper-trading tables, on this same connection (one file, one lock). */
+  paperStore(): PaperStore {
+    this.paper ??= new PaperStore(this.db);
+    return this.paper;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

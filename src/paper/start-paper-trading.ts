@@ -1,0 +1,103 @@
+import cron from 'node-cron';
+import type { MarketCalendar } from '../calendar/market-hours.ts';
+import type { Config } from '../config.ts';
+import type { ApiRoute } from '../http/api-server.ts';
+import { paperRoutes } from '../http/paper-routes.ts';
+import type { Logger } from '../log.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import { istDateOf } from '../util/ist.ts';
+import { PaperBook } from './paper-book.ts';
+import { PaperTradingDesk } from './trading-desk.ts';
+
+export interface PaperTrading {
+  book: PaperBook;
+  desk: PaperTradingDesk;
+  routes: ApiRoute[];
+  /** Forwards `position_opened` / `position_closed` to `listener`; returns an unsubscribe function. */
+  onEvent(listener: (event: string, data: unknown) => void): () => void;
+  stop(): Promise<void>;
+}
+
+/** The paper book on the daemon's store and feed, its API routes and the intraday square-off. */
+export function startPaperTrading(deps: {
+  config: Config;
+  store: OiStore;
+  trackers: readonly ChainTracker[];
+  feedUp: () => boolean;
+  calendar: MarketCalendar;
+  logger: Logger;
+}): PaperTrading {
+  const { config, logger } = deps;
+  const book = new PaperBook({
+    store: deps.store.paperStore(),
+    maxQtyLots: config.paper.maxQtyLots,
+    autoExitPoints: config.paper.autoExitPoints,
+    maxPriceAgeMs: 2 * config.tracker.refreshIntervalSeconds * 1000,
+  });
+  book.load();
+  const desk = new PaperTradingDesk(book, deps.trackers, deps.feedUp, config.paper.defaultQty);
+  book.on('position_opened', (position) =>
+    logger.info(
+      {
+        position: position.id,
+        symbol: position.symbol,
+        side: position.side,
+        qty: position.qty,
+        price: position.entry_price,
+        owner: position.owner,
+      },
+      'paper position opened',
+    ),
+  );
+  book.on('position_closed', (event) =>
+    logger.info(
+      {
+        position: event.position_id,
+        reason: event.exit_reason,
+        level: event.level,
+        price: event.exit_price,
+        pnl: event.realized_pnl,
+      },
+      'paper position closed',
+    ),
+  );
+
+  let squareOff: ReturnType<typeof cron.schedule> | null = null;
+  if (config.paper.squareOffTime) {
+    const [hours, minutes] = config.paper.squareOffTime.split(':');
+    squareOff = cron.schedule(
+      `0 ${Number(minutes)} ${Number(hours)} * * 1-5`,
+      () => {
+        if (config.tracker.marketHours === 'exchange' && !deps.calendar.isTradingDay(istDateOf(Date.now())))
+          return;
+        try {
+          const closed = book.squareOff();
+          logger.info({ closed: closed.length }, 'square-off');
+        } catch (error) {
+          logger.error({ err: error }, 'square-off failed; positions stay open');
+        }
+      },
+      { timezone: 'Asia/Kolkata', name: 'square-off' },
+    );
+  }
+
+  return {
+    book,
+    desk,
+    routes: paperRoutes(desk),
+    onEvent: (listener) => {
+      const opened = (data: unknown) => listener('position_opened', data);
+      const closed = (data: unknown) => listener('position_closed', data);
+      book.on('position_opened', opened);
+      book.on('position_closed', closed);
+      return () => {
+        book.off('position_opened', opened);
+        book.off('position_closed', closed);
+      };
+    },
+    stop: async () => {
+      await squareOff?.stop();
+    },
+  };
+}
