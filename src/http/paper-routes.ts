@@ -49,11 +49,14 @@ const ORDER_SHAPE =
   'or {"exchange":"NSE","strike":25600,"type":"CE","side":"S","qty":75}, optional "tp", "sl" (points) and "owner"';
 const EXIT_SHAPE = 'expected {"position_id":"NSE_P0001"} or {"exchange":"NSE","all":true}, optional "owner"';
 
-/** A number from JSON, or a string holding one; anything else is passed through for the book to refuse. */
-function numeric(value: unknown): number | undefined {
+/** A number from JSON, or a string holding one. */
+function numeric(value: unknown, name: string, example: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
-  return typeof value === 'number' ? value : Number.NaN;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || Number.isNaN(number)) {
+    throw new UserError(`${name} ${JSON.stringify(value)} is not a number; e.g. "${name}": ${example}`);
+  }
+  return number;
 }
 
 function refusal(error: unknown): { status: number; body: unknown } {
@@ -89,9 +92,9 @@ export function paperRoutes(desk: TradingDesk): ApiRoute[] {
             strike: order.strike,
             type: order.type,
             side,
-            qty: numeric(order.qty),
-            tp: numeric(order.tp),
-            sl: numeric(order.sl),
+            qty: numeric(order.qty, 'qty', '75'),
+            tp: numeric(order.tp, 'tp', '25'),
+            sl: numeric(order.sl, 'sl', '25'),
           });
           const message = `${position.id}: ${side} ${position.qty} ${position.symbol} at ${position.entry_price}`;
           return { status: 200, body: { success: true, message, position_id: position.id, position } };
