@@ -92,6 +92,7 @@ describe('paper trading over the API on the simulator', () => {
         sl: 0.05,
         price: 1,
       });
+      const placedAt = Date.now();
       expect(placed.status).toBe(200);
       const position = placed.body.position as PositionJson;
       expect(placed.body).toMatchObject({ success: true, position_id: position.id });
@@ -113,7 +114,7 @@ describe('paper trading over the API on the simulator', () => {
       }
       expect(closed, 'the position never closed').toBeDefined();
       const entry = position.entry_price;
-      const crossing = seen.find((t) => Math.round(Math.abs(t.ltp - entry) * 100) >= 5);
+      const crossing = seen.find((t) => t.at >= placedAt && Math.round(Math.abs(t.ltp - entry) * 100) >= 5);
       const exitPrice = closed!.exit_price!;
       expect(exitPrice).toBe(crossing!.ltp);
       expect(closed!.exit_reason).toBe(exitPrice > entry ? 'Target Hit (+0.05)' : 'Stop Loss (-0.05)');
