@@ -6,7 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cycleCompute } from './bench/cycle-compute.ts';
 import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
 import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
+import { exitLatencyTicks } from './bench/exit-latency-ticks.ts';
 import { recoveryLoadDay } from './bench/recovery-load-day.ts';
+import { tickToMtm } from './bench/tick-to-mtm.ts';
 import type { BenchResult } from './bench/result.ts';
 
 const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
@@ -14,6 +16,8 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   recovery_load_day: recoveryLoadDay,
   db_bytes_30_days: dbBytes30Days,
   cycle_compute: cycleCompute,
+  exit_latency_ticks: exitLatencyTicks,
+  tick_to_mtm_us: tickToMtm,
 };
 
 const results: Record<string, BenchResult> = {};

@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { OiStore, type InstrumentRecord } from '../../src/store/oi-store.ts';
 import { DAY_MS, formatIstIso, istAddDays, istWallClock, istWeekday } from '../../src/util/ist.ts';
 import { atMost, type BenchResult } from './result.ts';
-import { SYNTHETIC_CHAINS, generateChainDay, seededRandom } from './recovery-load-day.ts';
+import { mulberry32 } from '../../src/sim/random.ts';
+import { SYNTHETIC_CHAINS, generateChainDay } from './recovery-load-day.ts';
 
 const BAR_MB = 40;
 const TRADING_DAYS = 30;
@@ -80,7 +81,7 @@ export function dbBytes30Days(): BenchResult {
        VALUES (?, ?, ?, ?)`,
     );
 
-    const random = seededRandom(30);
+    const random = mulberry32(30);
     for (const date of tradingDays(FIRST_DAY, TRADING_DAYS)) {
       // The naive table only appends, so its layout does not depend on how commits are grouped:
       // one transaction per day keeps the bench short. Ours commits once per cycle, as the daemon does.

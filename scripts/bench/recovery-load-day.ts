@@ -7,6 +7,7 @@
  * Also exports the synthetic market-day generator used by db_bytes_30_days.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mulberry32 } from '../../src/sim/random.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,18 +67,6 @@ export const SYNTHETIC_CHAINS: readonly SyntheticChain[] = [
 
 export const STRIKES_PER_CHAIN = 13;
 export const CYCLE_MS = 30_000;
-
-/** Seeded PRNG (mulberry32) so every run writes the same bytes. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The nearest expiry weekday on or after `date`. */
 function expiryOf(chain: SyntheticChain, date: string): string {
@@ -182,7 +171,7 @@ export function recoveryLoadDay(): BenchResult {
   const path = join(dir, 'oi-tracker.db');
   try {
     const writer = OiStore.open(path);
-    const rowsWritten = writeTradingDay(writer, DAY, seededRandom(7));
+    const rowsWritten = writeTradingDay(writer, DAY, mulberry32(7));
     writer.close();
     const since = istMidnight(istWallClock(DAY, '12:00'));
 

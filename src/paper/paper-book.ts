@@ -6,7 +6,9 @@ import { DAY_MS, istDateOf, istMidnight } from '../util/ist.ts';
 import {
   exitDecision,
   mtmPaise,
+  openPosition,
   positionJson,
+  reachesLevel,
   toPaise,
   toRupees,
   type OpenPosition,
@@ -91,8 +93,7 @@ export class PaperBook extends EventEmitter<{
 
   /** Restores the open positions after a restart. */
   load(): void {
-    for (const record of this.options.store.loadOpen())
-      this.track({ ...record, lastPaise: record.entryPaise });
+    for (const record of this.options.store.loadOpen()) this.track(openPosition(record, record.entryPaise));
   }
 
   placeOrder(order: PlaceOrder): PositionJson {
@@ -137,7 +138,7 @@ export class PaperBook extends EventEmitter<{
       realizedPaise: null,
     };
     const id = this.options.store.openPosition(record);
-    const position: OpenPosition = { ...record, id, lastPaise: record.entryPaise };
+    const position = openPosition({ ...record, id }, record.entryPaise);
     this.track(position);
     const json = positionJson(position, position.lastPaise);
     this.emit('position_opened', json);
@@ -153,8 +154,8 @@ export class PaperBook extends EventEmitter<{
       let exits: { position: OpenPosition; reason: string; levelPaise: number }[] | null = null;
       for (const position of positions) {
         position.lastPaise = ltpPaise;
-        const decision = exitDecision(position, ltpPaise);
-        if (decision) (exits ??= []).push({ position, ...decision });
+        if (!reachesLevel(position, ltpPaise)) continue;
+        (exits ??= []).push({ position, ...exitDecision(position, ltpPaise)! });
       }
       if (exits) this.close(exits.map((exit) => ({ ...exit, exitPaise: ltpPaise })));
     }

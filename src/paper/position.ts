@@ -5,9 +5,46 @@ import { formatIstIso } from '../util/ist.ts';
 export const toPaise = (rupees: number): number => Math.round(rupees * 100);
 export const toRupees = (paise: number): number => paise / 100;
 
-/** An open position with the last price seen for it (paise). */
+/** An open position with the last price seen for it and its levels worked out once (paise). */
 export interface OpenPosition extends PositionRecord {
   lastPaise: number;
+  long: boolean;
+  targetLevelPaise: number;
+  stopLevelPaise: number;
+}
+
+/** Builds every open position with the same fields in the same order, so the tick path stays fast. */
+export function openPosition(r: PositionRecord, lastPaise: number): OpenPosition {
+  return {
+    id: r.id,
+    chainId: r.chainId,
+    owner: r.owner,
+    token: r.token,
+    symbol: r.symbol,
+    strike: r.strike,
+    type: r.type,
+    side: r.side,
+    qty: r.qty,
+    entryPaise: r.entryPaise,
+    entryTime: r.entryTime,
+    targetPaise: r.targetPaise,
+    stopPaise: r.stopPaise,
+    exitPaise: r.exitPaise,
+    exitTime: r.exitTime,
+    exitReason: r.exitReason,
+    realizedPaise: r.realizedPaise,
+    lastPaise,
+    long: r.side === 'BUY',
+    targetLevelPaise: targetLevel(r),
+    stopLevelPaise: stopLevel(r),
+  };
+}
+
+/** The tick path's check: has `ltpPaise` reached the target or the stop (a tick exactly at a level has)? */
+export function reachesLevel(p: OpenPosition, ltpPaise: number): boolean {
+  return p.long
+    ? ltpPaise >= p.targetLevelPaise || ltpPaise <= p.stopLevelPaise
+    : ltpPaise <= p.targetLevelPaise || ltpPaise >= p.stopLevelPaise;
 }
 
 export interface ExitDecision {

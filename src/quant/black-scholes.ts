@@ -106,7 +106,8 @@ export function impliedVolatility(input: ImpliedVolatilityInput): number | null 
   const { lower, upper } = noArbitrageBounds(input);
   if (price <= lower || price >= upper) return null;
 
-  const priceAt = (vol: number): number => blackScholesPrice({ ...input, vol });
+  const { rate, type } = input;
+  const priceAt = (vol: number): number => blackScholesPrice({ spot, strike, years, rate, type, vol });
   let low = MIN_VOL;
   let high = MAX_VOL;
   if (priceAt(low) > price || priceAt(high) < price) return null;
@@ -118,7 +119,7 @@ export function impliedVolatility(input: ImpliedVolatilityInput): number | null 
     if (Math.abs(error) < tolerance) return vol;
     if (error > 0) high = vol;
     else low = vol;
-    const vega = blackScholesVega({ ...input, vol });
+    const vega = blackScholesVega({ spot, strike, years, rate, vol });
     const newton = vega > 0 ? vol - error / vega : NaN;
     vol = newton > low && newton < high ? newton : 0.5 * (low + high);
     if (high - low < 1e-12) return vol;
