@@ -231,6 +231,23 @@ export class PaperBook extends EventEmitter<{
     return result;
   }
 
+  /** An owner's P&L per chain: realized today, MTM of what is open, realized all-time. */
+  pnl(owner: string): Record<string, { realized_today: number; mtm: number; realized_all_time: number }> {
+    const today = istDateOf(this.now());
+    const result: Record<string, { realized_today: number; mtm: number; realized_all_time: number }> = {};
+    const entry = (chain: string) => (result[chain] ??= { realized_today: 0, mtm: 0, realized_all_time: 0 });
+    for (const row of this.options.store.realizedByDay(0, { owner })) {
+      const totals = entry(row.chainId);
+      totals.realized_all_time = round2(totals.realized_all_time + toRupees(row.paise));
+      if (row.day === today) totals.realized_today = round2(totals.realized_today + toRupees(row.paise));
+    }
+    for (const position of this.openPositions({ owner })) {
+      const totals = entry(position.exchange);
+      totals.mtm = round2(totals.mtm + position.mtm);
+    }
+    return result;
+  }
+
   /** Realized P&L per IST day and chain over the last `days` days (today included). */
   dailyRealized(owner: string, days = 7): { day: string; chain: string; realized_pnl: number }[] {
     const since = istMidnight(this.now()) - (days - 1) * DAY_MS;
