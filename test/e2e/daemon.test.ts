@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import type { ChainJson } from '../../src/http/chain-json.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
+import { configAgainstSim } from '../support/daemon-config.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -30,18 +30,7 @@ describe('the daemon against the simulator, as against Kite', () => {
   let sim: SimServer;
   let daemon: Daemon | undefined;
   const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-e2e-')), 'oi.db');
-  const config = () =>
-    loadConfig({
-      MARKET_DATA: 'kite',
-      KITE_API_ROOT: sim.apiRoot,
-      KITE_WS_ROOT: sim.wsRoot,
-      KITE_API_KEY: sim.credentials.apiKey,
-      KITE_ACCESS_TOKEN: sim.credentials.accessToken,
-      MARKET_HOURS: 'always',
-      DB_PATH: dbPath,
-      HTTP_PORT: '0',
-      HTTP_TOKEN: 'secret',
-    });
+  const config = () => configAgainstSim(sim, { DB_PATH: dbPath, HTTP_TOKEN: 'secret' });
   const get = async (route: string) => {
     const response = await fetch(`${daemon!.apiUrl}${route}`, {
       headers: { Authorization: 'Bearer secret' },

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import type { ChainJson } from '../../src/http/chain-json.ts';
 import { TickerClient } from '../../src/kite/ticker-client.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
+import { configAgainstSim } from '../support/daemon-config.ts';
 
 let sim: SimServer;
 let daemon: Daemon;
@@ -39,15 +39,8 @@ async function positions(
 
 beforeAll(async () => {
   sim = await startSimServer({ seed: 33 });
-  const config = loadConfig({
-    MARKET_DATA: 'kite',
-    KITE_API_ROOT: sim.apiRoot,
-    KITE_WS_ROOT: sim.wsRoot,
-    KITE_API_KEY: sim.credentials.apiKey,
-    KITE_ACCESS_TOKEN: sim.credentials.accessToken,
-    MARKET_HOURS: 'always',
+  const config = configAgainstSim(sim, {
     DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-paper-api-')), 'oi.db'),
-    HTTP_PORT: '0',
     SQUARE_OFF_TIME: '',
   });
   daemon = await startDaemon(config, pino({ level: 'silent' }));

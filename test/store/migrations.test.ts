@@ -2,7 +2,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, SchemaTooNewError } from '../../src/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_VERSION, SchemaTooNewError } from '../../src/store/migrations.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import { instrument, useTempDir } from './fixtures.ts';
 
@@ -53,6 +53,8 @@ describe('OiStore.open: file and schema', () => {
       { type: 'table', name: 'instruments' },
       { type: 'table', name: 'observations' },
       { type: 'view', name: 'option_chain_snapshots' },
+      { type: 'table', name: 'paper_positions' },
+      { type: 'table', name: 'paper_sequences' },
       { type: 'table', name: 'underlying_snapshots' },
     ]);
     expect(viewColumns).toEqual([
@@ -113,5 +115,23 @@ describe('OiStore.open: file and schema', () => {
     writeFileSync(path, 'not a database at all, just some text that is long enough to be a header');
     expect(() => OiStore.open(path)).toThrow(/not a database/);
     expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+});
+
+describe('migrating a database from an earlier version', () => {
+  it('adds the paper-trading tables to a version-1 database and keeps its data', () => {
+    const path = temp.dbPath();
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO exchange_metadata (exchange, last_update) VALUES ('NSE', 1)").run();
+    old.close();
+    const store = OiStore.open(path);
+    try {
+      expect(store.lastUpdate('NSE')).toBe(1);
+      expect(store.paperStore().loadOpen()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });
