@@ -64,6 +64,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   private lastOptionTickAt: number | null = null;
   private latest: ChainSnapshot | null = null;
   private recovered = false;
+  private lastObservedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: ChainTrackerDeps) {
     super();
@@ -293,11 +294,14 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     }
   }
 
+  /** One observation per token that ticked since the last cycle: a silent feed adds no made-up points. */
   private recordObservations(now: number): ObservationRow[] {
     const rows: ObservationRow[] = [];
+    const since = this.lastObservedAt;
+    this.lastObservedAt = now;
     for (const token of this.subscribed) {
       const live = this.live.get(token);
-      if (!live || live.ltp === null || live.oi === null) continue;
+      if (!live || live.ltp === null || live.oi === null || live.at <= since) continue;
       const point = { time: now, oi: live.oi, ltp: live.ltp };
       this.history.record(token, point);
       rows.push({ token, ...point });
