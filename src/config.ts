@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { CHAINS_FORMAT, DEFAULT_CHAINS, parseChainSpecs } from './chain-specs.ts';
+import { parseAccess } from './commands/access.ts';
+import type { Role } from './commands/catalog.ts';
 import { ConfigError } from './errors.ts';
 import type { ChainSpec } from './tracker/types.ts';
 
@@ -32,6 +34,8 @@ const EXPECTED: Record<string, string> = {
   DEFAULT_QTY: 'a whole number of units (a multiple of the lot size), or empty for one lot',
   AUTO_EXIT_POINTS: 'a positive number of points, e.g. 25',
   SQUARE_OFF_TIME: 'an IST time HH:MM between 09:15 and 15:30, or empty to disable',
+  ACCESS:
+    'comma-separated platform:id=role entries, e.g. "telegram:1001=admin,discord:4242=trader" (roles: viewer, trader, admin)',
 };
 
 const optionalText = z
@@ -114,6 +118,12 @@ const schema = z.object({
     .regex(/^\d{2}:\d{2}$/)
     .refine((value) => value >= '09:15' && value <= '15:30')
     .default('15:20'),
+  ACCESS: z
+    .string()
+    .transform(
+      (value, ctx) => parseAccess(value) ?? (ctx.addIssue({ code: 'custom', message: 'bad' }), z.NEVER),
+    )
+    .default(new Map()),
 });
 
 type Settings = z.output<typeof schema>;
@@ -140,6 +150,7 @@ export interface Config {
   store: { path: string; retentionDays: number };
   http: { host: string; port: number; token?: string };
   paper: { maxQtyLots: number; defaultQty?: number; autoExitPoints: number; squareOffTime: string | null };
+  access: Map<string, Role>;
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -233,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     },
     store: { path: settings.DB_PATH, retentionDays: settings.RETENTION_DAYS },
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
+    access: settings.ACCESS,
     paper: {
       maxQtyLots: settings.MAX_QTY_LOTS,
       defaultQty: settings.DEFAULT_QTY,

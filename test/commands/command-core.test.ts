@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
+import { parseAccess } from '../../src/commands/access.ts';
+import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { UserError } from '../../src/errors.ts';
+import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { PositionJson } from '../../src/paper/position.ts';
+
+const orders: OrderRequest[] = [];
+
+function position(request: OrderRequest): PositionJson {
+  return {
+    id: 'NSE_P0001',
+    symbol: 'NIFTY26D0125600CE',
+    type: 'CE',
+    side: request.side,
+    entry_price: 120.5,
+    qty: request.qty ?? 75,
+    entry_time: '2026-11-25T10:00:00+05:30',
+    current_price: 121,
+    mtm: 37.5,
+    exchange: 'NSE',
+    owner: request.owner,
+    strike: 25_600,
+    target: 145.5,
+    stop: 95.5,
+  };
+}
+
+const context: CommandContext = {
+  chains: parseChainSpecs(DEFAULT_CHAINS)!,
+  access: parseAccess('telegram:1001=admin,telegram:2002=trader,telegram:-100777=viewer')!,
+  snapshot: async () => null,
+  chainReply: async () => ({ text: 'chain' }),
+  trading: {
+    placeOrder: (request) => {
+      if (request.strike === 99_999) throw new UserError('strike 99999 is outside the NSE window');
+      orders.push(request);
+      return position(request);
+    },
+    exit: () => [],
+    openPositions: () => [],
+    pnl: () => ({}),
+    dailyRealized: () => [],
+  },
+  status: () => ({ version: '0.1.0', uptimeS: 75, marketData: 'sim', tickerConnections: 1, chains: [] }),
+};
+const core = new CommandCore(context);
+const trader = { owner: 'telegram:2002' };
+
+describe('the command grammar', () => {
+  it.each([
+    ['/buy NSE 25600CE 75', { chain: 'NSE', strike: 25_600, type: 'CE', qty: 75, side: 'BUY' }],
+    ['/BUY nifty 25600 pe', { chain: 'nifty', strike: 25_600, type: 'PE', side: 'BUY' }],
+    [
+      '/sell BSE 84200 PE 40 tp=30 sl=15',
+      { chain: 'BSE', strike: 84_200, type: 'PE', qty: 40, tp: 30, sl: 15, side: 'SELL' },
+    ],
+    [
+      '/buy NSE NIFTY26D0125600CE sl=12.5',
+      { chain: 'NSE', symbol: 'NIFTY26D0125600CE', sl: 12.5, side: 'BUY' },
+    ],
+  ])('%s', async (text, expected) => {
+    orders.length = 0;
+    const reply = await core.handle(text, trader);
+    expect(reply.error).toBeUndefined();
+    expect(orders).toEqual([{ owner: 'telegram:2002', ...expected }]);
+    expect(reply.text).toMatch(/^NSE_P0001: (BUY|SELL) \d+ NIFTY26D0125600CE at 120\.50/);
+  });
+
+  it.each([
+    [
+      '/buy',
+      'Which chain and option? Usage: /buy <chain> <strike><CE|PE> [qty] [tp=<points>] [sl=<points>] (e.g. /buy NSE 25600CE 75)',
+    ],
+    ['/buy NSE', /^Which option\? Give the strike and CE or PE\. Usage: \/buy/],
+    ['/buy NSE 25600', /^"25600" needs CE or PE after it\. Usage/],
+    ['/buy NSE 25600XE', /^"25600XE" is not an option: write the strike and type, like 25600CE/],
+    ['/buy NSE 25600CE 75 tp=-3', /^tp=-3 is not a positive number of points/],
+    ['/buy NSE 25600CE lots', /^"lots" is not a quantity or tp=\/sl=/],
+    ['/buy NSE 99999CE', 'strike 99999 is outside the NSE window'],
+    ['/frobnicate', 'Unknown command /frobnicate. Send /help for the list.'],
+    ['hello', 'Commands start with /. Send /help for the list.'],
+    [
+      '/positions NASDAQ',
+      /^Unknown chain "NASDAQ"; use one of NSE, NIFTY, BSE, SENSEX\. Usage: \/positions \[chain\]/,
+    ],
+    ['/exit', /^Which position\? Usage: \/exit <position id\|all>/],
+  ])('%s is refused with one line', async (text, message) => {
+    const reply = await core.handle(text, trader);
+    expect(reply.error).toBe(true);
+    expect(reply.text).toMatch(message);
+    expect(reply.text).not.toContain('\n');
+  });
+});
+
+describe('roles', () => {
+  it('refuses strangers with their id, and viewers from trading', async () => {
+    expect((await core.handle('/chain', { owner: 'telegram:5555' })).text).toBe(
+      "You are not on this bot's access list. Ask an admin to add telegram:5555 to ACCESS.",
+    );
+    const viewer = await core.handle('/buy NSE 25600CE', {
+      owner: 'telegram:3003',
+      chat: 'telegram:-100777',
+    });
+    expect(viewer.text).toBe('/buy needs the trader role; telegram:3003 is a viewer.');
+    expect(
+      (await core.handle('/status', { owner: 'telegram:3003', chat: 'telegram:-100777' })).error,
+    ).toBeUndefined();
+    expect((await core.handle('/help', { owner: 'console' })).text).toMatch(/^Commands:\n\/start/);
+  });
+
+  it('help for one command shows its syntax and an example', async () => {
+    expect((await core.handle('/help buy', trader)).text).toBe(
+      '/buy <chain> <strike><CE|PE> [qty] [tp=<points>] [sl=<points>]\npaper-buy an option at the live price\nExample: /buy NSE 25600CE 75',
+    );
+  });
+});
