@@ -118,6 +118,7 @@ const schema = z.object({
     .regex(/^\d{2}:\d{2}$/)
     .refine((value) => value >= '09:15' && value <= '15:30')
     .default('15:20'),
+  OUT_DIR: z.string().trim().min(1).default('./out'),
   ACCESS: z
     .string()
     .transform(
@@ -151,6 +152,7 @@ export interface Config {
   http: { host: string; port: number; token?: string };
   paper: { maxQtyLots: number; defaultQty?: number; autoExitPoints: number; squareOffTime: string | null };
   access: Map<string, Role>;
+  outDir: string;
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -245,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     store: { path: settings.DB_PATH, retentionDays: settings.RETENTION_DAYS },
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
     access: settings.ACCESS,
+    outDir: settings.OUT_DIR,
     paper: {
       maxQtyLots: settings.MAX_QTY_LOTS,
       defaultQty: settings.DEFAULT_QTY,

@@ -9,6 +9,9 @@ import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
 import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
+import { chainReply } from './commands/chain-reply.ts';
+import { CommandCore } from './commands/command-core.ts';
+import { commandContext } from './command-context.ts';
 import { startPaperTrading } from './paper/start-paper-trading.ts';
 import { startSimServer } from './sim/server.ts';
 import { OiStore } from './store/oi-store.ts';
@@ -20,6 +23,8 @@ export interface Daemon {
   readonly apiUrl: string;
   readonly trackers: readonly ChainTracker[];
   readonly store: OiStore;
+  /** The command core, for the console and the chat bots. */
+  readonly commands: CommandCore;
   /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
   runCycles(): Promise<void>;
   stop(): Promise<void>;
@@ -29,6 +34,8 @@ type Stop = () => Promise<void> | void;
 
 const RETENTION_SCHEDULE = '0 0 3 * * *';
 const FIRST_CYCLE_DELAY_MS = 3000;
+/** A market-data command right after start waits this long for the chain's first snapshot. */
+const FIRST_SNAPSHOT_WAIT_MS = 60_000;
 
 async function marketEndpoint(config: Config, logger: Logger, stops: Stop[]): Promise<MarketEndpoint> {
   if (config.marketData === 'kite') return kiteEndpoint(config);
@@ -56,6 +63,7 @@ async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<Inst
 
 /** Starts everything in order (store → market data → trackers → schedule → API); stop() undoes it in reverse. */
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+  const startedAt = Date.now();
   const stops: Stop[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
@@ -230,7 +238,19 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     }, 5000);
     stops.push(() => clearInterval(gaugeTimer));
 
-    return { apiUrl: api.url, trackers, store, runCycles: () => scheduler.tick(), stop: stopAll };
+    const commands = new CommandCore({
+      ...commandContext({
+        config,
+        trackers,
+        book: paper.book,
+        desk: paper.desk,
+        tickerConnections: () => ticker.connectedCount,
+        chainReply,
+        startedAt,
+      }),
+      firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
+    });
+    return { apiUrl: api.url, trackers, store, commands, runCycles: () => scheduler.tick(), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

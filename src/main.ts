@@ -1,3 +1,4 @@
+import { runConsole } from '../bots/console/console-bot.ts';
 import { loadConfig, type Config } from './config.ts';
 import { startDaemon } from './daemon.ts';
 import { ConfigError } from './errors.ts';
@@ -20,7 +21,9 @@ function loadConfigOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+  // On a terminal, or with --console (also with piped input), commands are read from stdin.
+  const consoleMode = process.argv.includes('--console') || process.stdin.isTTY === true;
+  const logger = createLogger(config.logLevel, consoleMode);
   logger.info(
     { marketData: config.marketData, chains: config.chains.map((chain) => chain.id) },
     'oi-tracker starting',
@@ -53,6 +56,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (consoleMode) {
+    await runConsole({
+      core: daemon.commands,
+      input: process.stdin,
+      output: process.stdout,
+      outDir: config.outDir,
+      interactive: process.stdin.isTTY === true,
+    });
+    await shutdown('end of input');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -133,8 +133,11 @@ export class CommandCore {
     };
   }
 
-  private order(command: CommandInfo, args: string[], caller: Caller): Reply {
+  private async order(command: CommandInfo, args: string[], caller: Caller): Promise<Reply> {
     const order = parseOrderArgs(command, args);
+    const spec = findChain(this.context.chains, order.chain);
+    // Right after start, wait for the chain's first prices rather than refusing.
+    if (spec) await this.context.snapshot(spec.id, this.context.firstSnapshotWaitMs ?? 0);
     const side = command.name === 'buy' ? 'BUY' : 'SELL';
     const position = this.context.trading.placeOrder({ owner: caller.owner, side, ...order });
     return {
