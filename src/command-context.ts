@@ -43,6 +43,7 @@ export function commandContext(deps: {
   tickerConnections: () => number;
   chainReply: (chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null) => Promise<Reply>;
   startedAt: number;
+  alerts: CommandContext['alerts'];
 }): CommandContext {
   const { config, trackers, book, desk } = deps;
   const trackerOf = (chainId: string) => trackers.find((tracker) => tracker.spec.id === chainId);
@@ -55,6 +56,7 @@ export function commandContext(deps: {
       return snapshot && { snapshot, dataAgeS: tracker!.dataAgeSeconds() };
     },
     chainReply: deps.chainReply,
+    alerts: deps.alerts,
     trading: {
       placeOrder: (request) => desk.placeOrder(request),
       exit: (request) => desk.exit(request),

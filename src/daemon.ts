@@ -247,6 +247,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         tickerConnections: () => ticker.connectedCount,
         chainReply,
         startedAt,
+        alerts: store.alertSubscriptions(),
       }),
       firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
     });

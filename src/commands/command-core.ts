@@ -8,6 +8,8 @@ import { COMMANDS, findCommand, type CommandInfo, type Role } from './catalog.ts
 import { parseInput, parseOrderArgs, usage, UsageError } from './grammar.ts';
 import { formatPnl, formatPositions, formatStatus, type StatusReport } from './replies.ts';
 import type { Reply } from './reply.ts';
+import type { AlertSubscription } from '../store/alert-subscriptions.ts';
+import { formatIstIso } from '../util/ist.ts';
 
 /** What the command core needs from the daemon; every piece is a plain port (no chat platform here). */
 export interface CommandContext {
@@ -29,6 +31,11 @@ export interface CommandContext {
     dailyRealized(owner: string): { day: string; chain: string; realized_pnl: number }[];
   };
   status(): StatusReport;
+  alerts: {
+    get(chat: string): AlertSubscription;
+    set(subscription: AlertSubscription): void;
+  };
+  now?: () => number;
   /** How long a market-data command waits for a chain's first snapshot (the console uses 60 s). */
   firstSnapshotWaitMs?: number;
 }
@@ -89,9 +96,39 @@ export class CommandCore {
         };
       case 'status':
         return { text: formatStatus(this.context.status()) };
+      case 'alerts':
+        return this.alerts(command, args, caller);
       default:
         return refuse(`/${command.name} is not available in this version yet.`);
     }
+  }
+
+  private alerts(command: CommandInfo, args: string[], caller: Caller): Reply {
+    const chat = caller.chat ?? caller.owner;
+    const now = (this.context.now ?? Date.now)();
+    const current = this.context.alerts.get(chat);
+    const action = (args[0] ?? 'status').toLowerCase();
+    if (action === 'on' || action === 'off') {
+      this.context.alerts.set({ chat, enabled: action === 'on', mutedUntil: 0 });
+      return { text: action === 'on' ? 'Alerts are on for this chat.' : 'Alerts are off for this chat.' };
+    }
+    if (action === 'mute') {
+      const minutes = Number(args[1]);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+        throw usage(command, `mute needs whole minutes from 1 to 1440, got "${args[1] ?? ''}"`);
+      }
+      const mutedUntil = now + minutes * 60_000;
+      this.context.alerts.set({ chat, enabled: true, mutedUntil });
+      return { text: `Alerts are muted until ${formatIstIso(mutedUntil).slice(11, 16)} IST.` };
+    }
+    if (action !== 'status') throw usage(command, `"${args[0]}" is not on, off, mute or status`);
+    if (!current.enabled) return { text: 'Alerts are off for this chat. Send /alerts on to get them.' };
+    return {
+      text:
+        current.mutedUntil > now
+          ? `Alerts are on, muted until ${formatIstIso(current.mutedUntil).slice(11, 16)} IST.`
+          : 'Alerts are on for this chat.',
+    };
   }
 
   private helpText(): string {

@@ -94,6 +94,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX paper_positions_open ON paper_positions (chain) WHERE exit_time IS NULL;
   CREATE INDEX paper_positions_closed ON paper_positions (exit_time, owner, chain) WHERE exit_time IS NOT NULL;
   `,
+  // 3: which chats get alerts. muted_until: UTC epoch milliseconds, 0 when not muted.
+  `
+  CREATE TABLE alert_subscriptions (
+    chat        TEXT    PRIMARY KEY,
+    enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    muted_until INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

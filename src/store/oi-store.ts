@@ -20,6 +20,7 @@ import {
 } from './codec.ts';
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
+import { AlertSubscriptionStore } from './alert-subscriptions.ts';
 import { PaperStore } from './paper-store.ts';
 import type {
   CycleRecord,
@@ -49,6 +50,7 @@ export class OiStore {
   readonly path: string;
   private readonly db: Database.Database;
   private paper: PaperStore | undefined;
+  private alerts: AlertSubscriptionStore | undefined;
   private readonly lock: StoreLock;
   private closed = false;
 
@@ -294,6 +296,12 @@ export class OiStore {
   }
 
   /** Closes the database (checkpointing the WAL) and removes the lock file. Safe to call twice. */
+  /** Which chats get alerts, on this same connection. */
+  alertSubscriptions(): AlertSubscriptionStore {
+    this.alerts ??= new AlertSubscriptionStore(this.db);
+    return this.alerts;
+  }
+
   /** The paper-trading tables, on this same connection (one file, one lock). */
   paperStore(): PaperStore {
     this.paper ??= new PaperStore(this.db);

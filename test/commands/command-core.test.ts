@@ -5,6 +5,7 @@ import { CommandCore, type CommandContext } from '../../src/commands/command-cor
 import { UserError } from '../../src/errors.ts';
 import type { OrderRequest } from '../../src/http/paper-routes.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
+import type { AlertSubscription } from '../../src/store/alert-subscriptions.ts';
 
 const orders: OrderRequest[] = [];
 
@@ -44,7 +45,13 @@ const context: CommandContext = {
     dailyRealized: () => [],
   },
   status: () => ({ version: '0.1.0', uptimeS: 75, marketData: 'sim', tickerConnections: 1, chains: [] }),
+  alerts: {
+    get: (chat) => subscriptions.get(chat) ?? { chat, enabled: false, mutedUntil: 0 },
+    set: (subscription) => void subscriptions.set(subscription.chat, subscription),
+  },
+  now: () => Date.parse('2026-11-25T10:00:00+05:30'),
 };
+const subscriptions = new Map<string, AlertSubscription>();
 const core = new CommandCore(context);
 const trader = { owner: 'telegram:2002' };
 
@@ -113,6 +120,26 @@ describe('roles', () => {
   it('help for one command shows its syntax and an example', async () => {
     expect((await core.handle('/help buy', trader)).text).toBe(
       '/buy <chain> <strike><CE|PE> [qty] [tp=<points>] [sl=<points>]\npaper-buy an option at the live price\nExample: /buy NSE 25600CE 75',
+    );
+  });
+});
+
+describe('/alerts', () => {
+  it('turns this chat’s alerts on, mutes them, reports and turns them off', async () => {
+    const group = { owner: 'telegram:2002', chat: 'telegram:-100777' };
+    expect((await core.handle('/alerts', group)).text).toBe(
+      'Alerts are off for this chat. Send /alerts on to get them.',
+    );
+    expect((await core.handle('/alerts on', group)).text).toBe('Alerts are on for this chat.');
+    expect((await core.handle('/alerts mute 30', group)).text).toBe('Alerts are muted until 10:30 IST.');
+    expect((await core.handle('/alerts status', group)).text).toBe('Alerts are on, muted until 10:30 IST.');
+    expect(subscriptions.get('telegram:-100777')).toMatchObject({ enabled: true });
+    expect((await core.handle('/alerts off', group)).text).toBe('Alerts are off for this chat.');
+    expect((await core.handle('/alerts mute soon', group)).text).toMatch(
+      /^mute needs whole minutes from 1 to 1440, got "soon"\. Usage: \/alerts/,
+    );
+    expect((await core.handle('/alerts loud', group)).text).toMatch(
+      /^"loud" is not on, off, mute or status\. Usage/,
     );
   });
 });

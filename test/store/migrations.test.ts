@@ -49,6 +49,7 @@ describe('OiStore.open: file and schema', () => {
       metadataColumns: db.prepare("SELECT name FROM pragma_table_info('exchange_metadata')").pluck().all(),
     }));
     expect(objects).toEqual([
+      { type: 'table', name: 'alert_subscriptions' },
       { type: 'table', name: 'exchange_metadata' },
       { type: 'table', name: 'instruments' },
       { type: 'table', name: 'observations' },
