@@ -102,6 +102,10 @@ export const MIGRATIONS: readonly string[] = [
     muted_until INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 4: each cycle's PCR over the shown strikes, for the PCR-through-the-day chart.
+  `
+  ALTER TABLE underlying_snapshots ADD COLUMN pcr REAL;
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

@@ -123,8 +123,8 @@ export class OiStore {
        ON CONFLICT (token, time) DO NOTHING`,
     );
     this.upsertUnderlyingStmt = db.prepare(
-      `INSERT INTO underlying_snapshots (chain, time, price, atm) VALUES (?, ?, ?, ?)
-       ON CONFLICT (chain, time) DO UPDATE SET price = excluded.price, atm = excluded.atm`,
+      `INSERT INTO underlying_snapshots (chain, time, price, atm, pcr) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (chain, time) DO UPDATE SET price = excluded.price, atm = excluded.atm, pcr = excluded.pcr`,
     );
     this.upsertMetadataStmt = db.prepare(
       `INSERT INTO exchange_metadata (exchange, last_update, last_underlying_price, last_atm)
@@ -148,7 +148,7 @@ export class OiStore {
       .raw();
     this.underlyingHistoryStmt = db
       .prepare(
-        'SELECT time, price, atm FROM underlying_snapshots WHERE chain = ? AND time >= ? ORDER BY time',
+        'SELECT time, price, atm, pcr FROM underlying_snapshots WHERE chain = ? AND time >= ? ORDER BY time',
       )
       .raw();
     this.pruneObservationsStmt = db.prepare('DELETE FROM observations WHERE time < ?');
@@ -163,7 +163,13 @@ export class OiStore {
     this.saveCycleTx = db.transaction((cycle: CycleRecord) => {
       for (const row of cycle.observations) this.bindObservation(this.upsertObservationStmt, row);
       const seconds = toStoredSeconds(cycle.time);
-      this.upsertUnderlyingStmt.run(cycle.chainId, seconds, cycle.underlyingPrice, cycle.atm);
+      this.upsertUnderlyingStmt.run(
+        cycle.chainId,
+        seconds,
+        cycle.underlyingPrice,
+        cycle.atm,
+        cycle.pcr ?? null,
+      );
       this.upsertMetadataStmt.run(cycle.chainId, Math.round(cycle.time), cycle.underlyingPrice, cycle.atm);
     });
     this.saveObservationsTx = db.transaction((rows: readonly ObservationRecord[]) => {
@@ -257,8 +263,9 @@ export class OiStore {
       number,
       number,
       number,
+      number | null,
     ][];
-    return rows.map(([time, price, atm]) => ({ time: time * 1000, price, atm }));
+    return rows.map(([time, price, atm, pcr]) => ({ time: time * 1000, price, atm, pcr }));
   }
 
   /**

@@ -29,6 +29,8 @@ export interface CycleRecord {
   time: number;
   underlyingPrice: number;
   atm: number;
+  /** PCR over the shown strikes, when known. */
+  pcr?: number | null;
   observations: ObservationRecord[];
 }
 
@@ -36,6 +38,7 @@ export interface UnderlyingPoint {
   time: number;
   price: number;
   atm: number;
+  pcr: number | null;
 }
 
 export interface PruneResult {

@@ -41,6 +41,7 @@ export interface ChainStore {
     time: number;
     underlyingPrice: number;
     atm: number;
+    pcr?: number | null;
     observations: ObservationRow[];
   }): void;
   saveObservations(rows: ObservationRow[]): void;

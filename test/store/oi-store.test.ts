@@ -80,7 +80,7 @@ describe('OiStore.saveCycle', () => {
     }
     expect(store.lastUpdate('NSE')).toBe(T);
     expect(store.lastUpdate('BSE')).toBeNull();
-    expect(store.underlyingHistory('NSE', T)).toEqual([{ time: T, price: 24012.35, atm: 24000 }]);
+    expect(store.underlyingHistory('NSE', T)).toEqual([{ time: T, price: 24012.35, atm: 24000, pcr: null }]);
   });
 
   it('is one transaction: a failure on the last row leaves nothing of the cycle behind', () => {
@@ -223,5 +223,31 @@ describe('OiStore.health and close', () => {
     store.close();
     expect(store.health()).toMatchObject({ ok: false, error: 'store is closed' });
     expect(() => store.lastUpdate('NSE')).toThrow(/is closed/);
+  });
+});
+
+describe('PCR through the day', () => {
+  it('keeps each cycle’s PCR with the underlying snapshot', () => {
+    const store = OiStore.open(temp.dbPath());
+    try {
+      store.saveCycle({
+        chainId: 'NSE',
+        time: T,
+        underlyingPrice: 24_000,
+        atm: 24_000,
+        pcr: 0.875,
+        observations: [],
+      });
+      store.saveCycle({
+        chainId: 'NSE',
+        time: T + 30_000,
+        underlyingPrice: 24_010,
+        atm: 24_000,
+        observations: [],
+      });
+      expect(store.underlyingHistory('NSE', T).map((point) => point.pcr)).toEqual([0.875, null]);
+    } finally {
+      store.close();
+    }
   });
 });
