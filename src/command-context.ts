@@ -42,6 +42,9 @@ export function commandContext(deps: {
   desk: PaperTradingDesk;
   tickerConnections: () => number;
   chainReply: (chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null) => Promise<Reply>;
+  oiReply: CommandContext['oiReply'];
+  pcrReply: (chainId: string, points: { time: number; pcr: number }[]) => Promise<Reply>;
+  pcrHistory: (chainId: string) => { time: number; pcr: number }[];
   startedAt: number;
   alerts: CommandContext['alerts'];
 }): CommandContext {
@@ -56,6 +59,8 @@ export function commandContext(deps: {
       return snapshot && { snapshot, dataAgeS: tracker!.dataAgeSeconds() };
     },
     chainReply: deps.chainReply,
+    oiReply: deps.oiReply,
+    pcrReply: (chainId) => deps.pcrReply(chainId, deps.pcrHistory(chainId)),
     alerts: deps.alerts,
     trading: {
       placeOrder: (request) => desk.placeOrder(request),

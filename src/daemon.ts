@@ -9,7 +9,8 @@ import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
 import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
-import { chainReply } from './commands/chain-reply.ts';
+import { chainReply, oiReply, pcrReply } from './commands/chain-reply.ts';
+import { istMidnight } from './util/ist.ts';
 import { CommandCore } from './commands/command-core.ts';
 import { commandContext } from './command-context.ts';
 import { startPaperTrading } from './paper/start-paper-trading.ts';
@@ -246,6 +247,12 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         desk: paper.desk,
         tickerConnections: () => ticker.connectedCount,
         chainReply,
+        oiReply,
+        pcrReply,
+        pcrHistory: (chainId) =>
+          store
+            .underlyingHistory(chainId, istMidnight(Date.now()))
+            .flatMap((point) => (point.pcr === null ? [] : [{ time: point.time, pcr: point.pcr }])),
         startedAt,
         alerts: store.alertSubscriptions(),
       }),

@@ -21,6 +21,9 @@ export interface CommandContext {
     waitMs: number,
   ): Promise<{ snapshot: ChainSnapshot; dataAgeS: number | null } | null>;
   chainReply(chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null): Promise<Reply>;
+  oiReply(chainId: string, snapshot: ChainSnapshot): Promise<Reply>;
+  /** Today's PCR through the day (from the store) and its reply. */
+  pcrReply(chainId: string): Promise<Reply>;
   trading: {
     placeOrder(request: OrderRequest): PositionJson;
     exit(
@@ -78,6 +81,15 @@ export class CommandCore {
         return this.help(args[0]);
       case 'chain':
         return this.chain(command, args);
+      case 'oi': {
+        const spec = this.chainSpec(command, args[0] ?? this.context.chains[0]!.id);
+        const current = await this.context.snapshot(spec.id, this.context.firstSnapshotWaitMs ?? 0);
+        if (!current)
+          return refuse(`${spec.id} has no data yet: the tracker is starting. Try again in a minute.`);
+        return this.context.oiReply(spec.id, current.snapshot);
+      }
+      case 'pcr':
+        return this.context.pcrReply(this.chainSpec(command, args[0] ?? this.context.chains[0]!.id).id);
       case 'buy':
       case 'sell':
         return this.order(command, args, caller);

@@ -33,6 +33,8 @@ const context: CommandContext = {
   access: parseAccess('telegram:1001=admin,telegram:2002=trader,telegram:-100777=viewer')!,
   snapshot: async () => null,
   chainReply: async () => ({ text: 'chain' }),
+  oiReply: async () => ({ text: 'oi' }),
+  pcrReply: async () => ({ text: 'pcr' }),
   trading: {
     placeOrder: (request) => {
       if (request.strike === 99_999) throw new UserError('strike 99999 is outside the NSE window');
