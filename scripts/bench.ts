@@ -8,6 +8,7 @@ import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
 import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
 import { exitLatencyTicks } from './bench/exit-latency-ticks.ts';
 import { recoveryLoadDay } from './bench/recovery-load-day.ts';
+import { renderChainPng } from './bench/render-chain-png.ts';
 import { tickToMtm } from './bench/tick-to-mtm.ts';
 import type { BenchResult } from './bench/result.ts';
 
@@ -18,6 +19,7 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   cycle_compute: cycleCompute,
   exit_latency_ticks: exitLatencyTicks,
   tick_to_mtm_us: tickToMtm,
+  render_chain_png: renderChainPng,
 };
 
 const results: Record<string, BenchResult> = {};

@@ -9,7 +9,7 @@ import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
 import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
-import { chainReply, oiReply, pcrReply } from './commands/chain-reply.ts';
+import { MarketReplies } from './commands/chain-reply.ts';
 import { istMidnight } from './util/ist.ts';
 import { CommandCore } from './commands/command-core.ts';
 import { commandContext } from './command-context.ts';
@@ -239,6 +239,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     }, 5000);
     stops.push(() => clearInterval(gaugeTimer));
 
+    const replies = new MarketReplies(config.tracker.oiChangeWindows);
     const commands = new CommandCore({
       ...commandContext({
         config,
@@ -246,9 +247,9 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         book: paper.book,
         desk: paper.desk,
         tickerConnections: () => ticker.connectedCount,
-        chainReply,
-        oiReply,
-        pcrReply,
+        chainReply: (chainId, snapshot, dataAgeS) => replies.chain(chainId, snapshot, dataAgeS),
+        oiReply: (chainId, snapshot) => replies.oi(chainId, snapshot),
+        pcrReply: (chainId, points) => replies.pcr(chainId, points),
         pcrHistory: (chainId) =>
           store
             .underlyingHistory(chainId, istMidnight(Date.now()))
