@@ -3,6 +3,7 @@
  * Prints a table and writes bench/results.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { commandChainP50 } from './bench/command-chain.ts';
 import { cycleCompute } from './bench/cycle-compute.ts';
 import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
 import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
@@ -20,6 +21,7 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   exit_latency_ticks: exitLatencyTicks,
   tick_to_mtm_us: tickToMtm,
   render_chain_png: renderChainPng,
+  command_chain_p50: commandChainP50,
 };
 
 const results: Record<string, BenchResult> = {};

@@ -95,6 +95,13 @@ describe('the command grammar', () => {
       /^Unknown chain "NASDAQ"; use one of NSE, NIFTY, BSE, SENSEX\. Usage: \/positions \[chain\]/,
     ],
     ['/exit', /^Which position\? Usage: \/exit <position id\|all>/],
+    ['/exit all', 'You have no open positions to exit.'],
+    ['/help frobnicate', 'There is no /frobnicate. Send /help for the list.'],
+    ['/chain NASDAQ', /^Unknown chain "NASDAQ"; use one of NSE, NIFTY, BSE, SENSEX\. Usage: \/chain/],
+    ['/oi LSE', /^Unknown chain "LSE"/],
+    ['/pcr LSE', /^Unknown chain "LSE"/],
+    ['/chain sensex', 'BSE has no data yet: the tracker is starting. Try again in a minute.'],
+    ['/sell BSE', /^Which option\? Give the strike and CE or PE\. Usage: \/sell/],
   ])('%s is refused with one line', async (text, message) => {
     const reply = await core.handle(text, trader);
     expect(reply.error).toBe(true);
