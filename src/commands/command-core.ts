@@ -97,7 +97,9 @@ export class CommandCore {
         return this.exit(command, args, caller);
       case 'positions': {
         const chainId = args[0] === undefined ? undefined : this.chainSpec(command, args[0]).id;
-        return { text: formatPositions(this.context.trading.openPositions(caller.owner, chainId)) };
+        const positions = this.context.trading.openPositions(caller.owner, chainId);
+        const buttons = positions.map((p) => [{ label: `Exit ${p.id}`, command: `/exit ${p.id}` }]);
+        return { text: formatPositions(positions), ...(buttons.length > 0 ? { buttons } : {}) };
       }
       case 'pnl':
         return {

@@ -42,7 +42,8 @@ const context: CommandContext = {
       return position(request);
     },
     exit: () => [],
-    openPositions: () => [],
+    openPositions: (owner) =>
+      owner === 'telegram:1001' ? [position({ owner, side: 'BUY', chain: 'NSE' })] : [],
     pnl: () => ({}),
     dailyRealized: () => [],
   },
@@ -150,5 +151,16 @@ describe('/alerts', () => {
     expect((await core.handle('/alerts loud', group)).text).toMatch(
       /^"loud" is not on, off, mute or status\. Usage/,
     );
+  });
+});
+
+describe('/positions', () => {
+  it('lists open positions with MTM and levels, with an Exit button each', async () => {
+    const reply = await core.handle('/positions', { owner: 'telegram:1001' });
+    expect(reply.text).toBe(
+      'NSE_P0001 BUY 75 NIFTY26D0125600CE @ 120.50 → 121.00 MTM ₹37.50 (target 145.50, stop 95.50)\nTotal MTM ₹37.50',
+    );
+    expect(reply.buttons).toEqual([[{ label: 'Exit NSE_P0001', command: '/exit NSE_P0001' }]]);
+    expect((await core.handle('/positions', trader)).text).toBe('No open positions.');
   });
 });
