@@ -2,9 +2,7 @@ import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import { MarketReplies } from '../../src/commands/chain-reply.ts';
 import { CommandCore } from '../../src/commands/command-core.ts';
 import { SNAPSHOT, WINDOWS } from '../../test/render/chain-fixture.ts';
-import type { BenchResult } from './result.ts';
-
-const RUNS = 30;
+import { p50Ms, type BenchResult } from './result.ts';
 
 /** p50 ms of `/chain NSE` through the command core: parse, role check, snapshot, PNG and text table. */
 export async function commandChainP50(): Promise<BenchResult> {
@@ -33,13 +31,6 @@ export async function commandChainP50(): Promise<BenchResult> {
     const reply = await core.handle('/chain NSE', { owner: 'console' });
     if (!reply.image) throw new Error(`/chain gave no image: ${reply.text}`);
   };
-  for (let i = 0; i < 3; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await once();
-    times.push(performance.now() - start);
-  }
-  const p50 = times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  const p50 = await p50Ms(once);
   return { value: Math.round(p50 * 100) / 100, unit: 'ms', bar: '' };
 }

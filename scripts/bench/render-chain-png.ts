@@ -2,24 +2,9 @@ import { renderChainTable } from '../../src/render/chain-table-png.ts';
 import { chainTableLayout } from '../../src/render/chain-table-layout.ts';
 import { renderChart } from '../../src/render/chart-images.ts';
 import { SNAPSHOT, WINDOWS } from '../../test/render/chain-fixture.ts';
-import type { BenchResult } from './result.ts';
+import { p50Ms, type BenchResult } from './result.ts';
 
-const WARM_UP = 5;
-const RUNS = 30;
 const BAR = 2;
-
-/** Median wall time in ms of `work` over RUNS runs after WARM_UP runs. */
-async function p50Ms(work: () => unknown): Promise<number> {
-  for (let i = 0; i < WARM_UP; i++) await work();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(RUNS / 2)] ?? Number.NaN;
-}
 
 /**
  * render_chain_png: p50 ms to render the 11-strike chain table PNG, against a plain Chart.js bar

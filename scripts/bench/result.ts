@@ -56,3 +56,16 @@ export function atMost(value: number, baseline: number, unit: string, bar: numbe
     pass: value <= bar,
   };
 }
+
+/** Median wall time in ms of `work` over `runs` runs, after `warmUp` runs. */
+export async function p50Ms(work: () => unknown, runs = 30, warmUp = 5): Promise<number> {
+  for (let i = 0; i < warmUp; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)] ?? Number.NaN;
+}
