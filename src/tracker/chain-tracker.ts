@@ -333,6 +333,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
         time: now,
         underlyingPrice: price,
         atm,
+        pcr: snapshot.pcr,
         observations,
       });
     } catch (error) {

@@ -149,6 +149,8 @@ describe('ChainTracker', () => {
     expect(
       snapshot.calls.every((row) => row.oiChangePct['5'] !== null && row.oiChangePct['30'] !== null),
     ).toBe(true);
+    expect(snapshot.pcr).toBeGreaterThan(0);
+    expect(store.underlyingHistory('NSE', clock).map((point) => point.pcr)).toEqual([snapshot.pcr]);
     await tracker.backfillSettled();
     expect(rest.historicalCalls).toBe(26); // once per token
     const stored = store.loadObservations('NSE', clock - 45 * 60_000);
