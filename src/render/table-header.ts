@@ -50,7 +50,14 @@ function drawTitleLine(
   ctx.fillText(status, statusX, y);
   const rightStart = statusX - ctx.measureText(status).width - 24;
   // Left: chain, underlying and its price.
-  const title = `${snapshot.chainId} · ${snapshot.underlying}  ${formatPrice(snapshot.underlyingPrice)}`;
+  const change = snapshot.underlyingChange;
+  const previous =
+    snapshot.underlyingPrice === null || change == null ? null : snapshot.underlyingPrice - change;
+  const changeText =
+    change == null || !previous
+      ? ''
+      : `  ${change >= 0 ? '+' : ''}${change.toFixed(2)} (${change >= 0 ? '+' : ''}${((change * 100) / previous).toFixed(2)}%)`;
+  const title = `${snapshot.chainId} · ${snapshot.underlying}  ${formatPrice(snapshot.underlyingPrice)}${changeText}`;
   ctx.textAlign = 'left';
   fitFont(ctx, title, rightStart - PAD, 30, 'sans', true);
   ctx.fillStyle = PALETTE.text;

@@ -65,6 +65,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   private latest: ChainSnapshot | null = null;
   private recovered = false;
   private lastObservedAt = Number.NEGATIVE_INFINITY;
+  private previousClose: number | null = null;
 
   constructor(private readonly deps: ChainTrackerDeps) {
     super();
@@ -105,6 +106,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     for (const tick of ticks) {
       if (tick.instrumentToken === this.indexToken) {
         this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: null, at });
+        if (tick.ohlc && tick.ohlc.close > 0) this.previousClose = tick.ohlc.close;
       } else if (this.options.has(tick.instrumentToken)) {
         this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: tick.oi ?? null, at });
         this.lastOptionTickAt = at;
@@ -121,9 +123,11 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       return live ? { ...row, ltp: live.ltp ?? row.ltp, oi: live.oi ?? row.oi } : row;
     };
     const index = this.indexToken === null ? undefined : this.live.get(this.indexToken);
+    const underlyingPrice = index?.ltp ?? snapshot.underlyingPrice;
     return {
       ...snapshot,
-      underlyingPrice: index?.ltp ?? snapshot.underlyingPrice,
+      underlyingPrice,
+      underlyingChange: this.changeFromClose(underlyingPrice),
       calls: snapshot.calls.map(overlay),
       puts: snapshot.puts.map(overlay),
     };
@@ -186,9 +190,16 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       status: this.status(now, true),
       notes,
     });
+    snapshot.underlyingChange = this.changeFromClose(price);
     this.persist(now, price, atm, observations, snapshot);
     this.history.prune(now - HISTORY_KEEP_MS);
     return this.publish(snapshot);
+  }
+
+  private changeFromClose(price: number | null): number | null {
+    return price === null || this.previousClose === null
+      ? null
+      : Math.round((price - this.previousClose) * 100) / 100;
   }
 
   /** Resolves when the backfills started so far have settled (for an orderly stop and for tests). */

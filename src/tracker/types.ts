@@ -49,6 +49,8 @@ export interface ChainSnapshot {
   chainId: string;
   underlying: string;
   underlyingPrice: number | null;
+  /** Points since the previous session's close, when the feed gave the close. */
+  underlyingChange?: number | null;
   atmStrike: number | null;
   expiry: string | null;
   /** Σ put OI / Σ call OI over the shown strikes (unrounded). */

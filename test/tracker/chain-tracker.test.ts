@@ -114,6 +114,8 @@ describe('ChainTracker', () => {
     tickAll(tracker, 25_612.35);
     const first = await tracker.runCycle(clock);
     expect(first.atmStrike).toBe(25_600);
+    const previousClose = simTick(market, NIFTY_INDEX, clock).ohlc!.close;
+    expect(first.underlyingChange).toBeCloseTo(25_612.35 - previousClose, 2);
     const strikesOf = () =>
       [
         ...new Set(
