@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { UserError } from '../errors.ts';
 import type { Tick } from '../kite/types.ts';
-import type { OwnerChainFilter, PaperStore, PositionExit, PositionRecord } from '../store/paper-store.ts';
+import type { NewPosition, OwnerChainFilter, PaperStore, PositionExit } from '../store/paper-store.ts';
 import { DAY_MS, istDateOf, istMidnight } from '../util/ist.ts';
+import { isFresh, resolveLimits, validateOrder, type OrderLimits } from './order-validation.ts';
 import {
   exitDecision,
   mtmPaise,
@@ -14,112 +15,65 @@ import {
   type OpenPosition,
   type PositionJson,
 } from './position.ts';
+import type {
+  ChainBookSummary,
+  ChainPnl,
+  DailyPnl,
+  ExitAll,
+  ExitOne,
+  PaperBookOptions,
+  PlaceOrder,
+  PositionClosedEvent,
+  PriceOf,
+} from './types.ts';
 
-export interface PaperBookOptions {
-  store: PaperStore;
-  now?: () => number;
-  maxQtyLots: number;
-  autoExitPoints: number;
-  /** An order needs a tick younger than this (two refresh intervals). */
-  maxPriceAgeMs: number;
-}
+export type * from './types.ts';
 
-export interface OrderInstrument {
-  token: number;
-  symbol: string;
-  strike: number;
-  type: 'CE' | 'PE';
-  lotSize: number;
-}
-
-export interface PlaceOrder {
-  owner: string;
-  chainId: string;
-  instrument: OrderInstrument;
-  side: 'BUY' | 'SELL';
-  qty?: number;
-  tp?: number;
-  sl?: number;
-  price: { ltp: number; at: number } | null;
-  feedUp: boolean;
-}
-
-export type PriceOf = (token: number) => { ltp: number; at: number } | null;
-
-/** The seed's `position_closed` payload, plus the position and the level that was crossed. */
-export interface PositionClosedEvent {
-  exchange: string;
-  position_id: string;
-  exit_reason: string;
-  exit_price: number;
-  realized_pnl: number;
-  closed_pnl: number;
-  level: number | null;
-  position: PositionJson;
-}
-
-export interface ChainBookSummary {
-  open_positions: PositionJson[];
-  closed_positions_today: PositionJson[];
-  total_mtm: number;
-  closed_pnl: number;
-}
-
-function positiveNumber(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new UserError(`${name}=${String(value)} is not a positive number of points (e.g. ${name}=25)`);
-  }
-  return value;
+/** One position to close, at what price and why. */
+interface PendingExit {
+  position: OpenPosition;
+  reason: string;
+  /** The level crossed (paise), or null for manual exits and square-off. */
+  levelPaise: number | null;
+  exitPaise: number;
 }
 
 /**
  * Paper positions per owner and chain: fills at the feed's LTP, MTM and exits on every tick
- * (compared in paise), manual exits and square-off. Every fill and exit is committed to the store
- * before it is returned or announced.
+ * (compared in integer paise), manual exits and square-off. Every fill and exit is committed to the
+ * store before it is returned or announced. Knows nothing of chats or HTTP.
  */
 export class PaperBook extends EventEmitter<{
   position_opened: [PositionJson];
   position_closed: [PositionClosedEvent];
 }> {
-  private readonly open = new Map<string, OpenPosition>();
-  private readonly byToken = new Map<number, OpenPosition[]>();
+  private readonly store: PaperStore;
   private readonly now: () => number;
+  private readonly limits: OrderLimits;
+  private readonly open = new Map<string, OpenPosition>();
+  /** Open positions by instrument token: the tick path touches only the ticked option's positions. */
+  private readonly byToken = new Map<number, OpenPosition[]>();
 
-  constructor(private readonly options: PaperBookOptions) {
+  constructor(options: PaperBookOptions) {
     super();
+    this.store = options.store;
     this.now = options.now ?? Date.now;
+    this.limits = resolveLimits(options);
   }
 
-  /** Restores the open positions after a restart. */
+  /** Restores the open positions from the store (after a restart); marked at entry until they tick. */
   load(): void {
-    for (const record of this.options.store.loadOpen()) this.track(openPosition(record, record.entryPaise));
+    this.open.clear();
+    this.byToken.clear();
+    for (const record of this.store.loadOpen()) this.track(openPosition(record, record.entryPaise));
   }
 
+  /** Validates, fills at `order.price.ltp` and stores the position; throws `UserError` recording nothing. */
   placeOrder(order: PlaceOrder): PositionJson {
-    const { instrument } = order;
-    const lot = instrument.lotSize;
-    const qty = order.qty ?? lot;
-    const maxQty = this.options.maxQtyLots * lot;
-    if (!Number.isInteger(qty) || qty <= 0 || qty % lot !== 0) {
-      throw new UserError(
-        `quantity ${String(qty)} is not a whole number of lots: the lot size of ${instrument.symbol} is ${lot}; use ${lot}, ${2 * lot}, …`,
-      );
-    }
-    if (qty > maxQty) {
-      throw new UserError(
-        `quantity ${qty} is more than the maximum of ${this.options.maxQtyLots} lots (${maxQty} units, lot size ${lot})`,
-      );
-    }
-    const tp = positiveNumber(order.tp, this.options.autoExitPoints, 'tp');
-    const sl = positiveNumber(order.sl, this.options.autoExitPoints, 'sl');
     const now = this.now();
-    if (!order.feedUp || !order.price || now - order.price.at > this.options.maxPriceAgeMs) {
-      throw new UserError(
-        `no fresh price for ${instrument.symbol}: the feed has not ticked it recently; try again shortly`,
-      );
-    }
-    const record: Omit<PositionRecord, 'id'> = {
+    const valid = validateOrder(order, this.limits, now);
+    const { instrument } = order;
+    const record: NewPosition = {
       chainId: order.chainId,
       owner: order.owner,
       token: instrument.token,
@@ -127,80 +81,79 @@ export class PaperBook extends EventEmitter<{
       strike: instrument.strike,
       type: instrument.type,
       side: order.side,
-      qty,
-      entryPaise: toPaise(order.price.ltp),
+      qty: valid.qty,
+      entryPaise: valid.entryPaise,
       entryTime: now,
-      targetPaise: toPaise(tp),
-      stopPaise: toPaise(sl),
-      exitPaise: null,
-      exitTime: null,
-      exitReason: null,
-      realizedPaise: null,
+      targetPaise: valid.targetPaise,
+      stopPaise: valid.stopPaise,
     };
-    const id = this.options.store.openPosition(record);
-    const position = openPosition({ ...record, id }, record.entryPaise);
+    const id = this.store.openPosition(record);
+    const position = openPosition(
+      { ...record, id, exitPaise: null, exitTime: null, exitReason: null, realizedPaise: null },
+      record.entryPaise,
+    );
     this.track(position);
     const json = positionJson(position, position.lastPaise);
     this.emit('position_opened', json);
     return json;
   }
 
-  /** The hot path: MTM and auto-exit on every tick of an option with open positions. */
+  /**
+   * The hot path: marks every open position of each ticked option and closes those whose target or
+   * stop the tick reached, at that tick's LTP. Ticks without a trade price (LTP 0) are skipped. A
+   * failed close does not stop the other ticks; the first error is thrown at the end.
+   */
   onTicks(ticks: readonly Tick[]): void {
+    let failure: { error: unknown } | null = null;
     for (const tick of ticks) {
       const positions = this.byToken.get(tick.instrumentToken);
-      if (!positions) continue;
-      const ltpPaise = toPaise(tick.lastPrice);
-      let exits: { position: OpenPosition; reason: string; levelPaise: number }[] | null = null;
+      if (positions === undefined) continue;
+      const ltp = tick.lastPrice;
+      if (!(ltp > 0 && ltp < Number.POSITIVE_INFINITY)) continue;
+      const ltpPaise = toPaise(ltp);
+      let exits: PendingExit[] | null = null;
       for (const position of positions) {
         position.lastPaise = ltpPaise;
         if (!reachesLevel(position, ltpPaise)) continue;
-        (exits ??= []).push({ position, ...exitDecision(position, ltpPaise)! });
+        const decision = exitDecision(position, ltpPaise)!;
+        (exits ??= []).push({ position, ...decision, exitPaise: ltpPaise });
       }
-      if (exits) this.close(exits.map((exit) => ({ ...exit, exitPaise: ltpPaise })));
+      if (exits === null) continue;
+      try {
+        this.close(exits);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
+    if (failure) throw failure.error;
   }
 
-  /** Closes one position, or all of an owner's (optionally in one chain), at the current LTP. */
-  exit(
-    request: { owner: string; positionId: string } | { owner: string; chainId?: string; all: true },
-    priceOf: PriceOf,
-  ): PositionJson[] {
-    const chosen =
-      'positionId' in request
-        ? [this.open.get(request.positionId)].filter((p) => p !== undefined && p.owner === request.owner)
-        : [...this.open.values()].filter(
-            (p) =>
-              p.owner === request.owner && (request.chainId === undefined || p.chainId === request.chainId),
-          );
-    if (chosen.length === 0) {
-      throw new UserError(
-        'positionId' in request
-          ? `no open position ${request.positionId} in your book; /positions lists yours`
-          : 'you have no open positions to exit',
-      );
-    }
-    const exits = chosen.map((position) => {
-      const price = priceOf(position!.token);
-      if (!price || this.now() - price.at > this.options.maxPriceAgeMs) {
-        throw new UserError(`no fresh price for ${position!.symbol}: nothing was closed; try again shortly`);
+  /** Closes one position, or all of an owner's (optionally one chain's), at the current LTP; all or none. */
+  exit(request: ExitOne | ExitAll, priceOf: PriceOf): PositionJson[] {
+    const chosen = 'positionId' in request ? this.ownPosition(request) : this.ownPositions(request);
+    const now = this.now();
+    const exits = chosen.map((position): PendingExit => {
+      const price = priceOf(position.token);
+      if (!isFresh(price, now, this.limits.maxPriceAgeMs)) {
+        throw new UserError(`no fresh price for ${position.symbol}: nothing was closed; try again shortly`);
       }
-      return { position: position!, reason: 'Manual Exit', levelPaise: null, exitPaise: toPaise(price.ltp) };
+      return { position, reason: 'Manual Exit', levelPaise: null, exitPaise: toPaise(price.ltp) };
     });
-    return this.close(exits);
+    return this.close(exits, now);
   }
 
-  /** Intraday square-off: closes everything open at the last price seen. */
-  squareOff(): PositionJson[] {
-    const exits = [...this.open.values()].map((position) => ({
+  /** Intraday square-off: closes everything open at the last price seen, reason "Square-off". */
+  squareOff(at: number = this.now()): PositionJson[] {
+    const exits = [...this.open.values()].map((position): PendingExit => ({
       position,
       reason: 'Square-off',
       levelPaise: null,
       exitPaise: position.lastPaise,
     }));
-    return exits.length > 0 ? this.close(exits) : [];
+    return exits.length > 0 ? this.close(exits, at) : [];
   }
 
+  /** Open positions, oldest first. */
   openPositions(filter: OwnerChainFilter = {}): PositionJson[] {
     return [...this.open.values()]
       .filter((p) => matches(p, filter))
@@ -208,58 +161,92 @@ export class PaperBook extends EventEmitter<{
       .map((p) => positionJson(p, p.lastPaise));
   }
 
+  /** Positions closed today (IST), by exit time. */
   closedToday(filter: OwnerChainFilter = {}): PositionJson[] {
     const today = istMidnight(this.now());
-    return this.options.store
-      .closedBetween(today, today + DAY_MS, filter)
-      .map((p) => positionJson(p, p.exitPaise!));
+    return this.store.closedBetween(today, today + DAY_MS, filter).map((p) => positionJson(p, p.exitPaise!));
   }
 
   /** Per chain: open positions, today's closed ones, total MTM and today's realized P&L. */
   summary(chainIds: readonly string[], owner?: string): Record<string, ChainBookSummary> {
     const result: Record<string, ChainBookSummary> = {};
     for (const chainId of chainIds) {
-      const open = this.openPositions({ owner, chainId });
-      const closed = this.closedToday({ owner, chainId });
+      const filter = owner === undefined ? { chainId } : { owner, chainId };
+      const open = this.openPositions(filter);
+      const today = istMidnight(this.now());
       result[chainId] = {
         open_positions: open,
-        closed_positions_today: closed,
-        total_mtm: round2(open.reduce((sum, p) => sum + p.mtm, 0)),
-        closed_pnl: round2(closed.reduce((sum, p) => sum + (p.realized_pnl ?? 0), 0)),
+        closed_positions_today: this.closedToday(filter),
+        total_mtm: toRupees(this.mtmPaiseOf(filter)),
+        closed_pnl: toRupees(
+          this.store.realizedTotal({ ...filter, sinceMs: today, untilMs: today + DAY_MS }),
+        ),
       };
     }
     return result;
   }
 
   /** An owner's P&L per chain: realized today, MTM of what is open, realized all-time. */
-  pnl(owner: string): Record<string, { realized_today: number; mtm: number; realized_all_time: number }> {
+  pnl(owner: string): Record<string, ChainPnl> {
     const today = istDateOf(this.now());
-    const result: Record<string, { realized_today: number; mtm: number; realized_all_time: number }> = {};
-    const entry = (chain: string) => (result[chain] ??= { realized_today: 0, mtm: 0, realized_all_time: 0 });
-    for (const row of this.options.store.realizedByDay(0, { owner })) {
+    const paise: Record<string, { today: number; mtm: number; allTime: number }> = {};
+    const entry = (chain: string) => (paise[chain] ??= { today: 0, mtm: 0, allTime: 0 });
+    for (const row of this.store.realizedByDay({ owner })) {
       const totals = entry(row.chainId);
-      totals.realized_all_time = round2(totals.realized_all_time + toRupees(row.paise));
-      if (row.day === today) totals.realized_today = round2(totals.realized_today + toRupees(row.paise));
+      totals.allTime += row.paise;
+      if (row.day === today) totals.today += row.paise;
     }
-    for (const position of this.openPositions({ owner })) {
-      const totals = entry(position.exchange);
-      totals.mtm = round2(totals.mtm + position.mtm);
+    for (const position of this.open.values()) {
+      if (position.owner === owner) entry(position.chainId).mtm += mtmPaise(position, position.lastPaise);
+    }
+    const result: Record<string, ChainPnl> = {};
+    for (const [chain, t] of Object.entries(paise)) {
+      result[chain] = {
+        realized_today: toRupees(t.today),
+        mtm: toRupees(t.mtm),
+        realized_all_time: toRupees(t.allTime),
+      };
     }
     return result;
   }
 
-  /** Realized P&L per IST day and chain over the last `days` days (today included). */
-  dailyRealized(owner: string, days = 7): { day: string; chain: string; realized_pnl: number }[] {
+  /** Realized P&L per IST day and chain over the last `days` days (today included), ascending. */
+  dailyRealized(owner: string, days = 7): DailyPnl[] {
     const since = istMidnight(this.now()) - (days - 1) * DAY_MS;
-    return this.options.store
-      .realizedByDay(since, { owner })
+    return this.store
+      .realizedByDay({ owner, sinceMs: since })
       .map((row) => ({ day: row.day, chain: row.chainId, realized_pnl: toRupees(row.paise) }));
   }
 
-  private close(
-    exits: { position: OpenPosition; reason: string; levelPaise: number | null; exitPaise: number }[],
-  ): PositionJson[] {
-    const exitTime = this.now();
+  /** MTM in paise of the open positions matching `filter`. */
+  private mtmPaiseOf(filter: OwnerChainFilter): number {
+    let total = 0;
+    for (const p of this.open.values()) if (matches(p, filter)) total += mtmPaise(p, p.lastPaise);
+    return total;
+  }
+
+  private ownPosition(request: ExitOne): OpenPosition[] {
+    const position = this.open.get(request.positionId);
+    if (position === undefined || position.owner !== request.owner) {
+      throw new UserError(`no open position ${request.positionId} in your book; /positions lists yours`);
+    }
+    return [position];
+  }
+
+  private ownPositions(request: ExitAll): OpenPosition[] {
+    const chosen = [...this.open.values()].filter((p) =>
+      matches(p, { owner: request.owner, chainId: request.chainId }),
+    );
+    if (chosen.length === 0) throw new UserError('you have no open positions to exit');
+    return chosen;
+  }
+
+  /**
+   * Commits the exits in one transaction, then forgets the positions, then announces them. State is
+   * consistent before any listener runs; a throwing listener does not silence the others (the first
+   * error is rethrown after every event was emitted).
+   */
+  private close(exits: readonly PendingExit[], exitTime: number = this.now()): PositionJson[] {
     const records: PositionExit[] = exits.map(({ position, reason, exitPaise }) => ({
       id: position.id,
       exitPaise,
@@ -267,50 +254,57 @@ export class PaperBook extends EventEmitter<{
       exitReason: reason,
       realizedPaise: mtmPaise(position, exitPaise),
     }));
-    this.options.store.closePositions(records);
-    const closedJson: PositionJson[] = [];
-    exits.forEach(({ position, levelPaise }, i) => {
+    this.store.closePositions(records);
+    for (const { position } of exits) this.untrack(position);
+
+    const dayStart = istMidnight(exitTime);
+    const closedPnl = (owner: string, chainId: string): number =>
+      this.store.realizedTotal({ owner, chainId, sinceMs: dayStart, untilMs: dayStart + DAY_MS });
+    const events = exits.map(({ position, levelPaise }, i): PositionClosedEvent => {
       const exit = records[i]!;
-      this.untrack(position);
       const json = positionJson({ ...position, ...exit }, exit.exitPaise);
-      closedJson.push(json);
-      const today = istDateOf(exitTime);
-      const closedPnl = this.options.store
-        .realizedByDay(istMidnight(exitTime), { owner: position.owner, chainId: position.chainId })
-        .filter((row) => row.day === today)
-        .reduce((sum, row) => sum + row.paise, 0);
-      this.emit('position_closed', {
+      return {
         exchange: position.chainId,
         position_id: position.id,
         exit_reason: exit.exitReason,
         exit_price: toRupees(exit.exitPaise),
         realized_pnl: toRupees(exit.realizedPaise),
-        closed_pnl: toRupees(closedPnl),
+        closed_pnl: toRupees(closedPnl(position.owner, position.chainId)),
         level: levelPaise === null ? null : toRupees(levelPaise),
         position: json,
-      });
+      };
     });
-    return closedJson;
+    let failure: { error: unknown } | null = null;
+    for (const event of events) {
+      try {
+        this.emit('position_closed', event);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
+    return events.map((event) => event.position);
   }
 
   private track(position: OpenPosition): void {
     this.open.set(position.id, position);
-    const list = this.byToken.get(position.token) ?? [];
-    list.push(position);
-    this.byToken.set(position.token, list);
+    const list = this.byToken.get(position.token);
+    if (list) list.push(position);
+    else this.byToken.set(position.token, [position]);
   }
 
   private untrack(position: OpenPosition): void {
     this.open.delete(position.id);
-    const rest = (this.byToken.get(position.token) ?? []).filter((p) => p !== position);
+    const list = this.byToken.get(position.token);
+    if (!list) return;
+    // A fresh array, so a tick loop iterating the old one is undisturbed.
+    const rest = list.filter((p) => p !== position);
     if (rest.length > 0) this.byToken.set(position.token, rest);
     else this.byToken.delete(position.token);
   }
 }
 
-const round2 = (value: number): number => Math.round(value * 100) / 100;
-
-function matches(p: PositionRecord, filter: OwnerChainFilter): boolean {
+function matches(p: { owner: string; chainId: string }, filter: OwnerChainFilter): boolean {
   return (
     (filter.owner === undefined || p.owner === filter.owner) &&
     (filter.chainId === undefined || p.chainId === filter.chainId)

@@ -1,129 +1,154 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tick } from '../../src/kite/types.ts';
-import { PaperBook, type PositionClosedEvent } from '../../src/paper/paper-book.ts';
-import { OiStore } from '../../src/store/oi-store.ts';
-import { istWallClock } from '../../src/util/ist.ts';
+import { BookHarness, CALL, PUT, tick } from './book-harness.ts';
 
-const CALL = {
-  token: 1001 * 256 + 2,
-  symbol: 'NIFTY26D0125600CE',
-  strike: 25600,
-  type: 'CE' as const,
-  lotSize: 75,
-};
-const PUT = {
-  token: 1002 * 256 + 2,
-  symbol: 'NIFTY26D0125600PE',
-  strike: 25600,
-  type: 'PE' as const,
-  lotSize: 75,
-};
-
-let dbPath: string;
-let store: OiStore;
-let clock: number;
-let closed: PositionClosedEvent[];
-
-function openBook(): PaperBook {
-  const book = new PaperBook({
-    store: store.paperStore(),
-    now: () => clock,
-    maxQtyLots: 50,
-    autoExitPoints: 25,
-    maxPriceAgeMs: 60_000,
-  });
-  book.load();
-  book.on('position_closed', (event) => closed.push(event));
-  return book;
-}
-
-const tick = (token: number, lastPrice: number): Tick => ({
-  mode: 'full',
-  tradable: true,
-  instrumentToken: token,
-  lastPrice,
-});
-const fresh = (ltp: number) => ({ ltp, at: clock - 1000 });
-const order = (extra: Partial<Parameters<PaperBook['placeOrder']>[0]> = {}) => ({
-  owner: 'telegram:1001',
-  chainId: 'NSE',
-  instrument: CALL,
-  side: 'BUY' as const,
-  price: fresh(100),
-  feedUp: true,
-  ...extra,
-});
-
+let h: BookHarness;
 beforeEach(() => {
-  dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-paper-')), 'oi.db');
-  store = OiStore.open(dbPath);
-  clock = istWallClock('2026-11-25', '10:00');
-  closed = [];
+  h = new BookHarness();
 });
-afterEach(() => store.close());
+afterEach(() => h.close());
 
-describe('fills, MTM and exits on the tick that crosses', () => {
-  it('a long position: MTM per tick, no exit on the tick before, target on the exact level', () => {
-    const book = openBook();
-    const position = book.placeOrder(order({ qty: 150, tp: 30, sl: 15 }));
-    expect(position).toMatchObject({
+describe('fills and MTM', () => {
+  it('fills at the LTP; defaults: one lot, target and stop of AUTO_EXIT_POINTS', () => {
+    const book = h.openBook();
+    const position = book.placeOrder(h.order({ price: h.fresh(100.05) }));
+    expect(position).toEqual({
       id: 'NSE_P0001',
-      entry_price: 100,
-      qty: 150,
-      target: 130,
-      stop: 85,
+      symbol: CALL.symbol,
+      type: 'CE',
       side: 'BUY',
-    });
-    book.onTicks([tick(CALL.token, 112.35)]);
-    expect(book.openPositions()[0]!.mtm).toBe(1852.5); // (112.35 − 100) × 150
-    book.onTicks([tick(CALL.token, 129.95)]);
-    expect(closed).toEqual([]);
-    book.onTicks([tick(CALL.token, 130)]);
-    expect(closed).toHaveLength(1);
-    expect(closed[0]).toMatchObject({
+      entry_price: 100.05,
+      qty: 75,
+      entry_time: '2026-11-25T10:00:00+05:30',
+      current_price: 100.05,
+      mtm: 0,
       exchange: 'NSE',
-      position_id: 'NSE_P0001',
-      exit_reason: 'Target Hit (+30)',
-      exit_price: 130,
-      level: 130,
-      realized_pnl: 4500,
-      closed_pnl: 4500,
+      owner: 'telegram:1001',
+      strike: 25600,
+      target: 125.05,
+      stop: 75.05,
     });
+    expect(h.opened).toEqual([position]);
+  });
+
+  it('long MTM is (ltp − entry) × qty, short MTM is (entry − ltp) × qty, on every tick', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order({ qty: 150 }));
+    book.placeOrder(h.order({ instrument: PUT, side: 'SELL', price: h.fresh(200.1) }));
+    book.onTicks([tick(CALL.token, 112.35), tick(PUT.token, 190)]);
+    expect(book.openPositions().map((p) => [p.id, p.current_price, p.mtm])).toEqual([
+      ['NSE_P0001', 112.35, 1852.5],
+      ['NSE_P0002', 190, 757.5],
+    ]);
+    book.onTicks([tick(CALL.token, 99.95), tick(PUT.token, 200.15)]);
+    expect(book.openPositions().map((p) => p.mtm)).toEqual([-7.5, -3.75]);
+    expect(book.pnl('telegram:1001')).toEqual({
+      NSE: { realized_today: 0, mtm: -11.25, realized_all_time: 0 },
+    });
+  });
+
+  it('ignores ticks without a trade price (LTP 0) instead of stopping out at 0', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order());
+    book.onTicks([tick(CALL.token, 0), tick(CALL.token, Number.NaN)]);
+    expect(h.closed).toEqual([]);
+    expect(book.openPositions()[0]!.current_price).toBe(100);
+  });
+});
+
+describe('exits on the tick that crosses, at that tick’s price', () => {
+  it('long target: no exit on the tick before, exit on the exact level', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order({ qty: 150, tp: 30, sl: 15 }));
+    book.onTicks([tick(CALL.token, 129.95)]);
+    expect(h.closed).toEqual([]);
+    book.onTicks([tick(CALL.token, 130)]);
+    expect(h.closed).toEqual([
+      expect.objectContaining({
+        exchange: 'NSE',
+        position_id: 'NSE_P0001',
+        exit_reason: 'Target Hit (+30)',
+        exit_price: 130,
+        level: 130,
+        realized_pnl: 4500,
+        closed_pnl: 4500,
+      }),
+    ]);
+    expect(h.closed[0]!.position).toMatchObject({ exit_price: 130, exit_time: '2026-11-25T10:00:00+05:30' });
     expect(book.openPositions()).toEqual([]);
   });
 
-  it('a long stop gapped through: the fill is the gapped tick’s price', () => {
-    const book = openBook();
-    book.placeOrder(order({ tp: 30, sl: 15 }));
-    book.onTicks([tick(CALL.token, 85.05)]);
-    expect(closed).toEqual([]);
-    book.onTicks([tick(CALL.token, 80.4)]);
-    expect(closed[0]).toMatchObject({ exit_reason: 'Stop Loss (-15)', level: 85, exit_price: 80.4 });
-    expect(closed[0]!.realized_pnl).toBe(-1470); // (80.4 − 100) × 75
+  it('long target gapped through: the fill is the gapped tick, the event names the level too', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order());
+    book.onTicks([tick(CALL.token, 124.95)]);
+    expect(h.closed).toEqual([]);
+    book.onTicks([tick(CALL.token, 131.2)]);
+    expect(h.closed[0]).toMatchObject({
+      exit_reason: 'Target Hit (+25)',
+      level: 125,
+      exit_price: 131.2,
+      realized_pnl: 2340,
+    });
   });
 
-  it('a short position mirrors: target below, stop above, MTM (entry − ltp) × qty', () => {
-    const book = openBook();
-    book.placeOrder(order({ side: 'SELL', instrument: PUT, price: fresh(200.1), tp: 12.5, sl: 20 }));
-    book.onTicks([tick(PUT.token, 190)]);
-    expect(book.openPositions()[0]!.mtm).toBe(757.5); // (200.10 − 190) × 75
+  it('long stop: exact level, and gapped through', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order({ tp: 30, sl: 15 }));
+    book.placeOrder(h.order({ tp: 30, sl: 12.5 }));
+    book.onTicks([tick(CALL.token, 87.55)]);
+    expect(h.closed).toEqual([]);
+    book.onTicks([tick(CALL.token, 87.5)]); // NSE_P0002's stop exactly; NSE_P0001 (85) stays
+    expect(h.closed.map((e) => [e.position_id, e.exit_reason, e.exit_price])).toEqual([
+      ['NSE_P0002', 'Stop Loss (-12.5)', 87.5],
+    ]);
+    book.onTicks([tick(CALL.token, 80.4)]);
+    expect(h.closed[1]).toMatchObject({
+      exit_reason: 'Stop Loss (-15)',
+      level: 85,
+      exit_price: 80.4,
+      realized_pnl: -1470,
+    });
+    expect(h.closed[1]!.closed_pnl).toBe(-937.5 - 1470);
+  });
+
+  it('short: target below (exact, then gapped), stop above (exact, then gapped)', () => {
+    const book = h.openBook();
+    const short = (price: number, extra = {}) =>
+      book.placeOrder(h.order({ side: 'SELL', instrument: PUT, price: h.fresh(price), ...extra }));
+    short(200.1, { tp: 12.5 });
     book.onTicks([tick(PUT.token, 187.65)]);
-    expect(closed).toEqual([]);
+    expect(h.closed).toEqual([]);
     book.onTicks([tick(PUT.token, 187.6)]);
-    expect(closed[0]).toMatchObject({
+    expect(h.closed[0]).toMatchObject({
       exit_reason: 'Target Hit (+12.5)',
+      level: 187.6,
       exit_price: 187.6,
       realized_pnl: 937.5,
     });
 
-    book.placeOrder(order({ side: 'SELL', instrument: PUT, price: fresh(200), sl: 20 }));
+    short(200, { tp: 10 });
+    book.onTicks([tick(PUT.token, 186)]);
+    expect(h.closed[1]).toMatchObject({
+      exit_reason: 'Target Hit (+10)',
+      level: 190,
+      exit_price: 186,
+      realized_pnl: 1050,
+    });
+
+    short(200, { sl: 20 });
     book.onTicks([tick(PUT.token, 219.95)]);
-    expect(closed).toHaveLength(1);
+    expect(h.closed).toHaveLength(2);
+    book.onTicks([tick(PUT.token, 220)]);
+    expect(h.closed[2]).toMatchObject({
+      exit_reason: 'Stop Loss (-20)',
+      level: 220,
+      exit_price: 220,
+      realized_pnl: -1500,
+    });
+
+    short(200, { sl: 20 });
     book.onTicks([tick(PUT.token, 226)]);
-    expect(closed[1]).toMatchObject({
+    expect(h.closed[3]).toMatchObject({
       exit_reason: 'Stop Loss (-20)',
       level: 220,
       exit_price: 226,
@@ -131,93 +156,55 @@ describe('fills, MTM and exits on the tick that crosses', () => {
     });
   });
 
+  it('in a batch, the first crossing tick closes (later ticks do not move the fill)', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order());
+    book.onTicks([tick(CALL.token, 110), tick(CALL.token, 126), tick(CALL.token, 90)]);
+    expect(h.closed.map((e) => e.exit_price)).toEqual([126]);
+  });
+
   it('prices that drift in floating point still hit the level exactly (compared in paise)', () => {
-    const book = openBook();
-    book.placeOrder(order({ price: fresh(0.1), tp: 0.2 }));
+    const book = h.openBook();
+    book.placeOrder(h.order({ price: h.fresh(0.1), tp: 0.2 }));
     book.onTicks([tick(CALL.token, 0.1 + 0.2)]); // 0.30000000000000004
-    expect(closed[0]).toMatchObject({ exit_reason: 'Target Hit (+0.2)', exit_price: 0.3 });
+    expect(h.closed[0]).toMatchObject({ exit_reason: 'Target Hit (+0.2)', exit_price: 0.3 });
   });
 
-  it('defaults: one lot, target and stop of AUTO_EXIT_POINTS', () => {
-    const book = openBook();
-    expect(book.placeOrder(order())).toMatchObject({ qty: 75, target: 125, stop: 75 });
-  });
-});
-
-describe('durability', () => {
-  it('a restart shows the same open positions and P&L, and the id sequence continues', () => {
-    const book = openBook();
-    book.placeOrder(order());
-    book.placeOrder(order({ instrument: PUT, side: 'SELL' }));
-    book.onTicks([tick(CALL.token, 130)]); // closes NSE_P0001 past its 125 target
-    expect(() => book.placeOrder(order({ qty: 7 }))).toThrow(/lot size/);
-    store.close();
-
-    store = OiStore.open(dbPath);
-    const reopened = openBook();
-    expect(reopened.openPositions().map((p) => p.id)).toEqual(['NSE_P0002']);
-    expect(reopened.summary(['NSE'], 'telegram:1001').NSE!.closed_pnl).toBe(2250); // exit at the 130 tick, past the 125 target
-    expect(reopened.placeOrder(order()).id).toBe('NSE_P0003');
-    expect(reopened.placeOrder(order({ chainId: 'BSE' })).id).toBe('BSE_P0001');
-  });
-
-  it('square-off closes everything open at the last price seen', () => {
-    const book = openBook();
-    book.placeOrder(order());
-    book.placeOrder(order({ owner: 'discord:42', instrument: PUT }));
-    book.onTicks([tick(CALL.token, 110), tick(PUT.token, 95.5)]);
-    const squared = book.squareOff();
-    expect(squared.map((p) => [p.id, p.exit_reason, p.exit_price])).toEqual([
-      ['NSE_P0001', 'Square-off', 110],
-      ['NSE_P0002', 'Square-off', 95.5],
-    ]);
-    expect(book.openPositions()).toEqual([]);
-    expect(book.dailyRealized('telegram:1001')).toEqual([
-      { day: '2026-11-25', chain: 'NSE', realized_pnl: 750 },
-    ]);
-  });
-});
-
-describe('bad input is refused with one message and records nothing', () => {
-  it.each([
-    [
-      { qty: 0 },
-      'quantity 0 is not a whole number of lots: the lot size of NIFTY26D0125600CE is 75; use 75, 150, …',
-    ],
-    [{ qty: -75 }, /quantity -75 is not a whole number of lots/],
-    [{ qty: 75.5 }, /quantity 75.5 is not a whole number of lots/],
-    [{ qty: 80 }, /quantity 80 is not a whole number of lots: the lot size of NIFTY26D0125600CE is 75/],
-    [{ qty: 75 * 51 }, 'quantity 3825 is more than the maximum of 50 lots (3750 units, lot size 75)'],
-    [{ tp: -5 }, 'tp=-5 is not a positive number of points (e.g. tp=25)'],
-    [{ sl: Number.NaN }, /sl=NaN is not a positive number/],
-    [
-      { price: null },
-      'no fresh price for NIFTY26D0125600CE: the feed has not ticked it recently; try again shortly',
-    ],
-    [{ price: { ltp: 100, at: 0 } }, /no fresh price/],
-    [{ feedUp: false }, /no fresh price/],
-  ])('%o', (bad, message) => {
-    const book = openBook();
-    expect(() => book.placeOrder(order(bad))).toThrow(message);
-    expect(book.openPositions()).toEqual([]);
-    expect(book.placeOrder(order()).id).toBe('NSE_P0001'); // the refusal used no id
-  });
-
-  it('an unknown or someone else’s position id', () => {
-    const book = openBook();
-    const mine = book.placeOrder(order());
-    const priceOf = () => fresh(101);
-    expect(() => book.exit({ owner: 'telegram:2002', positionId: mine.id }, priceOf)).toThrow(
-      'no open position NSE_P0001 in your book; /positions lists yours',
-    );
-    expect(() => book.exit({ owner: 'telegram:1001', positionId: 'NSE_P0099' }, priceOf)).toThrow(
-      /no open position NSE_P0099/,
-    );
-    expect(book.openPositions()).toHaveLength(1);
-    expect(book.exit({ owner: 'telegram:1001', positionId: mine.id }, priceOf)[0]).toMatchObject({
-      exit_reason: 'Manual Exit',
-      exit_price: 101,
-      realized_pnl: 75,
+  it('a throwing listener leaves the book consistent and does not silence the other exits', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order());
+    book.placeOrder(h.order());
+    book.on('position_closed', () => {
+      throw new Error('listener broke');
     });
+    expect(() => book.onTicks([tick(CALL.token, 125)])).toThrow('listener broke');
+    expect(h.closed.map((e) => e.position_id)).toEqual(['NSE_P0001', 'NSE_P0002']);
+    expect(book.openPositions()).toEqual([]);
+    expect(() => book.onTicks([tick(CALL.token, 130)])).not.toThrow();
+  });
+});
+
+describe('manual exits', () => {
+  it('one position or all of an owner’s, at the current LTP, reason "Manual Exit"', () => {
+    const book = h.openBook();
+    book.placeOrder(h.order());
+    book.placeOrder(h.order({ instrument: PUT, side: 'SELL' }));
+    book.placeOrder(h.order({ chainId: 'BSE' }));
+    book.placeOrder(h.order({ owner: 'discord:42' }));
+    const priceOf = (token: number) => h.fresh(token === CALL.token ? 101 : 98);
+    expect(book.exit({ owner: 'telegram:1001', positionId: 'NSE_P0001' }, priceOf)).toEqual([
+      expect.objectContaining({
+        id: 'NSE_P0001',
+        exit_reason: 'Manual Exit',
+        exit_price: 101,
+        realized_pnl: 75,
+      }),
+    ]);
+    const all = book.exit({ owner: 'telegram:1001', chainId: 'NSE', all: true }, priceOf);
+    expect(all.map((p) => [p.id, p.realized_pnl])).toEqual([['NSE_P0002', 150]]);
+    expect(book.openPositions().map((p) => p.id)).toEqual(['BSE_P0001', 'NSE_P0003']);
+    expect(() => book.exit({ owner: 'telegram:1001', chainId: 'NSE', all: true }, priceOf)).toThrow(
+      'you have no open positions to exit',
+    );
   });
 });
