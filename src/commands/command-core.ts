@@ -5,7 +5,7 @@ import type { PositionJson } from '../paper/position.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import { allows, roleOf, type Caller } from './access.ts';
 import { COMMANDS, findCommand, type CommandInfo, type Role } from './catalog.ts';
-import { parseInput, parseOrderArgs, usage, UsageError } from './grammar.ts';
+import { parseInput, parseOrderArgs, usage, UsageError, type ParsedInput } from './grammar.ts';
 import { formatPnl, formatPositions, formatStatus, type StatusReport } from './replies.ts';
 import type { Reply } from './reply.ts';
 import type { AlertSubscription } from '../store/alert-subscriptions.ts';
@@ -49,7 +49,11 @@ const refuse = (text: string): Reply => ({ text, error: true });
 export class CommandCore {
   constructor(private readonly context: CommandContext) {}
 
-  async handle(text: string, caller: Caller): Promise<Reply> {
+  /**
+   * The refusal `handle` would answer without doing anything (not a command, unknown, not allowed),
+   * or null when the command will run. Front-ends use it to answer refusals privately and at once.
+   */
+  precheck(text: string, caller: Caller): Reply | null {
     const parsed = parseInput(text);
     if (parsed === null) return refuse('Commands start with /. Send /help for the list.');
     if ('unknown' in parsed) return refuse(`Unknown command /${parsed.unknown}. Send /help for the list.`);
@@ -61,6 +65,13 @@ export class CommandCore {
           : `/${parsed.command.name} needs the ${parsed.command.role} role; ${caller.owner} is a ${role}.`,
       );
     }
+    return null;
+  }
+
+  async handle(text: string, caller: Caller): Promise<Reply> {
+    const refusal = this.precheck(text, caller);
+    if (refusal) return refusal;
+    const parsed = parseInput(text) as ParsedInput;
     try {
       return await this.run(parsed.command, parsed.args, caller);
     } catch (error) {
