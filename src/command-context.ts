@@ -47,6 +47,7 @@ export function commandContext(deps: {
   pcrHistory: (chainId: string) => { time: number; pcr: number }[];
   startedAt: number;
   alerts: CommandContext['alerts'];
+  session: NonNullable<CommandContext['session']> & { readonly state: string };
 }): CommandContext {
   const { config, trackers, book, desk } = deps;
   const trackerOf = (chainId: string) => trackers.find((tracker) => tracker.spec.id === chainId);
@@ -62,6 +63,7 @@ export function commandContext(deps: {
     oiReply: deps.oiReply,
     pcrReply: (chainId) => deps.pcrReply(chainId, deps.pcrHistory(chainId)),
     alerts: deps.alerts,
+    session: deps.session,
     trading: {
       placeOrder: (request) => desk.placeOrder(request),
       exit: (request) => desk.exit(request),
@@ -74,6 +76,7 @@ export function commandContext(deps: {
       uptimeS: (Date.now() - deps.startedAt) / 1000,
       marketData: config.marketData,
       tickerConnections: deps.tickerConnections(),
+      session: deps.session.state,
       chains: trackers.map((tracker) => {
         const snapshot = tracker.current();
         return {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { CHAINS_FORMAT, DEFAULT_CHAINS, parseChainSpecs } from './chain-specs.ts';
+import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
 import { parseAccess } from './commands/access.ts';
 import type { Role } from './commands/catalog.ts';
 import { ConfigError } from './errors.ts';
@@ -34,6 +35,14 @@ const EXPECTED: Record<string, string> = {
   DEFAULT_QTY: 'a whole number of units (a multiple of the lot size), or empty for one lot',
   AUTO_EXIT_POINTS: 'a positive number of points, e.g. 25',
   SQUARE_OFF_TIME: 'an IST time HH:MM between 09:15 and 15:30, or empty to disable',
+  TELEGRAM_API_ROOT: 'an http(s) URL of a Bot API server',
+  TELEGRAM_ALERT_CHAT_IDS: 'comma-separated Telegram chat ids, e.g. "1001,-1002003004005"',
+  DISCORD_API_ROOT: 'an http(s) URL ending in /api, e.g. "https://discord.com/api"',
+  DISCORD_GUILD_ID: 'a Discord server (guild) id: digits only',
+  DISCORD_ALERT_CHANNEL_ID: 'a Discord channel id: digits only',
+  NTFY_URL: 'the http(s) URL of an ntfy topic, e.g. "https://ntfy.example.org/oi-alerts"',
+  ALERT_COOLDOWN_MINUTES: 'a whole number of minutes from 0 to 1440',
+  QUIET_HOURS: 'an IST span HH:MM-HH:MM, e.g. "15:30-09:00", or empty for none',
   ACCESS:
     'comma-separated platform:id=role entries, e.g. "telegram:1001=admin,discord:4242=trader" (roles: viewer, trader, admin)',
 };
@@ -119,6 +128,37 @@ const schema = z.object({
     .refine((value) => value >= '09:15' && value <= '15:30')
     .default('15:20'),
   OUT_DIR: z.string().trim().min(1).default('./out'),
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_API_ROOT: url(['http:', 'https:']).optional(),
+  TELEGRAM_ALERT_CHAT_IDS: z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\s*,\s*-?\d+)*$/)
+    .transform((value) => value.split(',').map((id) => id.trim()))
+    .default([]),
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_API_ROOT: url(['http:', 'https:']).optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{5,25}$/)
+    .optional(),
+  DISCORD_ALERT_CHANNEL_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{5,25}$/)
+    .optional(),
+  NTFY_URL: url(['http:', 'https:'])
+    .refine((value) => new URL(value).pathname.length > 1)
+    .optional(),
+  NTFY_TOKEN: optionalText,
+  ALERT_COOLDOWN_MINUTES: number(0, 1440, true).default(15),
+  QUIET_HOURS: z
+    .string()
+    .transform(
+      (value, ctx) => parseQuietHours(value) ?? (ctx.addIssue({ code: 'custom', message: 'bad' }), z.NEVER),
+    )
+    .optional(),
   ACCESS: z
     .string()
     .transform(
@@ -153,6 +193,10 @@ export interface Config {
   paper: { maxQtyLots: number; defaultQty?: number; autoExitPoints: number; squareOffTime: string | null };
   access: Map<string, Role>;
   outDir: string;
+  telegram: { token: string; apiRoot?: string; alertChatIds: string[] } | null;
+  discord: { token: string; apiRoot?: string; guildId?: string; alertChannelId?: string } | null;
+  ntfy: { url: string; token?: string } | null;
+  alerts: { cooldownMinutes: number; quietHours: QuietHours | null };
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -248,6 +292,23 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
     access: settings.ACCESS,
     outDir: settings.OUT_DIR,
+    telegram: settings.TELEGRAM_BOT_TOKEN
+      ? {
+          token: settings.TELEGRAM_BOT_TOKEN,
+          apiRoot: settings.TELEGRAM_API_ROOT,
+          alertChatIds: settings.TELEGRAM_ALERT_CHAT_IDS,
+        }
+      : null,
+    discord: settings.DISCORD_BOT_TOKEN
+      ? {
+          token: settings.DISCORD_BOT_TOKEN,
+          apiRoot: settings.DISCORD_API_ROOT,
+          guildId: settings.DISCORD_GUILD_ID,
+          alertChannelId: settings.DISCORD_ALERT_CHANNEL_ID,
+        }
+      : null,
+    ntfy: settings.NTFY_URL ? { url: settings.NTFY_URL, token: settings.NTFY_TOKEN } : null,
+    alerts: { cooldownMinutes: settings.ALERT_COOLDOWN_MINUTES, quietHours: settings.QUIET_HOURS ?? null },
     paper: {
       maxQtyLots: settings.MAX_QTY_LOTS,
       defaultQty: settings.DEFAULT_QTY,

@@ -10,11 +10,15 @@ import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
 import { MarketReplies } from './commands/chain-reply.ts';
-import { istMidnight } from './util/ist.ts';
+import { istDateOf, istMidnight } from './util/ist.ts';
+import { AlertEngine } from './alerts/alert-engine.ts';
+import { scheduleDailyAlerts } from './alerts/alert-schedule.ts';
+import { summaryInput } from './alerts/summary-input.ts';
+import { KiteSession } from './kite/kite-session.ts';
 import { CommandCore } from './commands/command-core.ts';
 import { commandContext } from './command-context.ts';
 import { startPaperTrading } from './paper/start-paper-trading.ts';
-import { startSimServer } from './sim/server.ts';
+import { startSimServer, type SimServer } from './sim/server.ts';
 import { OiStore } from './store/oi-store.ts';
 import { ChainTracker } from './tracker/chain-tracker.ts';
 import { CycleScheduler } from './tracker/cycle-scheduler.ts';
@@ -26,6 +30,11 @@ export interface Daemon {
   readonly store: OiStore;
   /** The command core, for the console and the chat bots. */
   readonly commands: CommandCore;
+  /** Alerts: notifiers (the chat adapters, ntfy) register here. */
+  readonly alerts: AlertEngine;
+  readonly session: KiteSession;
+  /** The in-process simulator when MARKET_DATA=sim. */
+  readonly sim?: SimServer;
   /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
   runCycles(): Promise<void>;
   stop(): Promise<void>;
@@ -38,7 +47,11 @@ const FIRST_CYCLE_DELAY_MS = 3000;
 /** A market-data command right after start waits this long for the chain's first snapshot. */
 const FIRST_SNAPSHOT_WAIT_MS = 60_000;
 
-async function marketEndpoint(config: Config, logger: Logger, stops: Stop[]): Promise<MarketEndpoint> {
+async function marketEndpoint(
+  config: Config,
+  logger: Logger,
+  stops: Stop[],
+): Promise<MarketEndpoint & { sim?: SimServer }> {
   if (config.marketData === 'kite') return kiteEndpoint(config);
   const sim = await startSimServer({
     seed: config.sim.seed,
@@ -53,7 +66,14 @@ async function marketEndpoint(config: Config, logger: Logger, stops: Stop[]): Pr
     apiKey: sim.credentials.apiKey,
     accessToken: sim.credentials.accessToken,
   } as const;
-  return { apiRoot: sim.apiRoot, wsRoot: sim.wsRoot, rest: credentials, ticker: credentials };
+  return {
+    apiRoot: sim.apiRoot,
+    wsRoot: sim.wsRoot,
+    rest: credentials,
+    ticker: credentials,
+    login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
+    sim,
+  };
 }
 
 async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
@@ -79,14 +99,55 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     const store = OiStore.open(config.store.path);
     stops.push(() => store.close());
     const endpoint = await marketEndpoint(config, logger, stops);
-    const rest = new KiteRestClient({ apiRoot: endpoint.apiRoot, credentials: endpoint.rest });
+    // A session set from chat that is still valid wins over the configured one.
+    const stored =
+      config.marketData === 'kite'
+        ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, Date.now())
+        : null;
+    if (stored) logger.info({ kind: stored.kind }, 'using the Kite session set from chat');
+    let session: KiteSession | undefined;
+    const rest = new KiteRestClient({
+      apiRoot: endpoint.apiRoot,
+      credentials: stored ?? endpoint.rest,
+      onSessionExpired: (message) => session?.markExpired(message),
+    });
     const catalogue = await loadCatalogue(rest, config);
     logger.info({ instruments: catalogue.size }, 'instruments loaded');
 
     const metrics = new MetricsRegistry();
-    const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: endpoint.ticker });
-    ticker.on('connected', (shard) => logger.info({ shard }, 'ticker connected'));
-    ticker.on('disconnected', (shard, reason) => logger.warn({ shard, reason }, 'ticker disconnected'));
+    const replies = new MarketReplies(config.tracker.oiChangeWindows);
+    const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: stored ?? endpoint.ticker });
+    session = new KiteSession({ rest, ticker, store: store.sessionStore(), ...endpoint.login });
+    const kiteSession = session;
+    const alerts = new AlertEngine({
+      subscriptions: store.alertSubscriptions(),
+      access: config.access,
+      windows: config.tracker.oiChangeWindows,
+      thresholds: config.tracker.oiChangeThresholds,
+      cooldownMinutes: config.alerts.cooldownMinutes,
+      quietHours: config.alerts.quietHours,
+      chainImage: async (snapshot) => (await replies.chain(snapshot.chainId, snapshot, null)).image,
+      logger,
+    });
+    alerts.start();
+    stops.push(() => alerts.stop());
+    kiteSession.on('expired', (reason) => {
+      logger.warn({ reason }, 'Kite session expired; market data stopped until a new session');
+      alerts.onSessionExpired(reason);
+    });
+    kiteSession.on('renewed', (kind, userId) => {
+      logger.info({ kind, userId }, 'Kite session renewed');
+      alerts.onSessionRenewed(kind, userId);
+    });
+    ticker.on('connected', (shard) => {
+      logger.info({ shard }, 'ticker connected');
+      alerts.onFeedStatus(true);
+    });
+    ticker.on('disconnected', (shard, reason) => {
+      logger.warn({ shard, reason }, 'ticker disconnected');
+      if (reason.includes('HTTP 403')) kiteSession.markExpired('the ticker refused the session (HTTP 403)');
+      alerts.onFeedStatus(ticker.connectedCount > 0);
+    });
     ticker.on('error', (error) => logger.debug({ err: error.message }, 'ticker error'));
 
     const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
@@ -103,6 +164,11 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         }),
     );
     for (const tracker of trackers) {
+      tracker.on('snapshot', (snapshot) =>
+        alerts
+          .onSnapshot(snapshot)
+          .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed')),
+      );
       tracker.on('snapshot', (snapshot) =>
         logger.info(
           {
@@ -129,6 +195,26 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       logger,
     });
     stops.push(() => paper.stop());
+    paper.book.on('position_closed', (event) => alerts.onPositionClosed(event));
+    const dailyAlerts = scheduleDailyAlerts({
+      engine: alerts,
+      tradingToday: () =>
+        config.tracker.marketHours === 'always' || calendar.isTradingDay(istDateOf(Date.now())),
+      sessionValid: () => kiteSession.check(),
+      summary: () => {
+        const today = istMidnight(Date.now());
+        return summaryInput({
+          realizedToday: store.paperStore().realizedByDay({ sinceMs: today }),
+          openPositions: paper.book.openPositions(),
+          chains: trackers.map((tracker) => ({
+            snapshot: tracker.current(),
+            observations: store.loadObservations(tracker.spec.id, today),
+          })),
+        });
+      },
+      logger,
+    });
+    stops.push(() => dailyAlerts.stop());
     ticker.on('ticks', (ticks) => {
       metrics.ticks.inc(ticks.length);
       for (const tracker of trackers) tracker.onTicks(ticks);
@@ -227,6 +313,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     logger.info({ url: api.url }, 'JSON API listening');
 
     const gaugeTimer = setInterval(() => {
+      alerts.onFeedStatus(ticker.connectedCount > 0);
       metrics.tickerConnections.set(ticker.connectedCount);
       for (const tracker of trackers) {
         const age = tracker.dataAgeSeconds();
@@ -239,7 +326,6 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     }, 5000);
     stops.push(() => clearInterval(gaugeTimer));
 
-    const replies = new MarketReplies(config.tracker.oiChangeWindows);
     const commands = new CommandCore({
       ...commandContext({
         config,
@@ -256,10 +342,21 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
             .flatMap((point) => (point.pcr === null ? [] : [{ time: point.time, pcr: point.pcr }])),
         startedAt,
         alerts: store.alertSubscriptions(),
+        session: kiteSession,
       }),
       firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
     });
-    return { apiUrl: api.url, trackers, store, commands, runCycles: () => scheduler.tick(), stop: stopAll };
+    return {
+      apiUrl: api.url,
+      trackers,
+      store,
+      commands,
+      alerts,
+      session: kiteSession,
+      ...(endpoint.sim ? { sim: endpoint.sim } : {}),
+      runCycles: () => scheduler.tick(),
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

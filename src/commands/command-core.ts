@@ -38,6 +38,14 @@ export interface CommandContext {
     get(chat: string): AlertSubscription;
     set(subscription: AlertSubscription): void;
   };
+  /** The Kite session, for admins: the login link and switching to a new session. */
+  session?: {
+    loginUrl(): string;
+    /** Exchanges a request token; resolves with the Kite user id. */
+    exchange(requestToken: string): Promise<string>;
+    /** Uses a web session; resolves with the Kite user id. */
+    useEnctoken(enctoken: string): Promise<string>;
+  };
   now?: () => number;
   /** How long a market-data command waits for a chain's first snapshot (the console uses 60 s). */
   firstSnapshotWaitMs?: number;
@@ -123,9 +131,40 @@ export class CommandCore {
         return { text: formatStatus(this.context.status()) };
       case 'alerts':
         return this.alerts(command, args, caller);
+      case 'login':
+      case 'token':
+      case 'enctoken':
+        return this.kiteSession(command, args);
       default:
         return refuse(`/${command.name} is not available in this version yet.`);
     }
+  }
+
+  private async kiteSession(command: CommandInfo, args: string[]): Promise<Reply> {
+    const session = this.context.session;
+    if (!session) return refuse('This front-end cannot manage the Kite session.');
+    switch (command.name) {
+      case 'login':
+        return {
+          text:
+            `Open this link, log in to Kite, then send /token <request_token> with the request_token ` +
+            `from the address Kite sends you to:\n${session.loginUrl()}`,
+        };
+      case 'token': {
+        const userId = await session.exchange(this.secretArgument(command, args));
+        return { text: `Kite session for ${userId} is in use; market data is restarting.` };
+      }
+      default: {
+        const userId = await session.useEnctoken(this.secretArgument(command, args));
+        return { text: `Kite web session for ${userId} is in use; market data is restarting.` };
+      }
+    }
+  }
+
+  /** The one argument of /token and /enctoken; never echoed back. */
+  private secretArgument(command: CommandInfo, args: string[]): string {
+    if (args.length !== 1) throw usage(command, `Send exactly one value after /${command.name}`);
+    return args[0]!;
   }
 
   private alerts(command: CommandInfo, args: string[], caller: Caller): Reply {

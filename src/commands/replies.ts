@@ -5,6 +5,8 @@ export interface StatusReport {
   uptimeS: number;
   marketData: string;
   tickerConnections: number;
+  /** The Kite session: `valid` or `expired` (then market data has stopped). */
+  session?: string;
   chains: { id: string; status: string; dataAgeS: number | null; notes: string[] }[];
 }
 
@@ -48,7 +50,8 @@ export function formatStatus(report: StatusReport): string {
   });
   return [
     ...chains,
-    `Feed: ${report.marketData}, ${report.tickerConnections} ticker connection(s)`,
+    `Feed: ${report.marketData}, ${report.tickerConnections} ticker connection(s)` +
+      (report.session ? `, Kite session ${report.session}` : ''),
     `Up ${duration(report.uptimeS)} · oi-tracker ${report.version}`,
   ].join('\n');
 }

@@ -8,6 +8,8 @@ export interface MarketEndpoint {
   wsRoot: string;
   rest: RestCredentials;
   ticker: TickerCredentials;
+  /** What /login and /token use: the app's API key and secret. */
+  login: { apiKey?: string; apiSecret?: string };
 }
 
 export function kiteEndpoint(config: Config): MarketEndpoint {
@@ -19,8 +21,15 @@ export function kiteEndpoint(config: Config): MarketEndpoint {
       wsRoot: config.kite.wsRoot,
       rest: { kind: 'enctoken', enctoken: auth.enctoken },
       ticker: { kind: 'enctoken', enctoken: auth.enctoken, userId: auth.userId },
+      login: { apiKey: config.kite.apiKey, apiSecret: config.kite.apiSecret },
     };
   }
   const credentials = { kind: 'access_token', apiKey: auth.apiKey, accessToken: auth.accessToken } as const;
-  return { apiRoot: config.kite.apiRoot, wsRoot: config.kite.wsRoot, rest: credentials, ticker: credentials };
+  return {
+    apiRoot: config.kite.apiRoot,
+    wsRoot: config.kite.wsRoot,
+    rest: credentials,
+    ticker: credentials,
+    login: { apiKey: auth.apiKey, apiSecret: config.kite.apiSecret },
+  };
 }

@@ -11,6 +11,8 @@ export type RestCredentials =
 export interface KiteRestClientOptions {
   apiRoot: string;
   credentials: RestCredentials;
+  /** Called on every 403 TokenException (the session expired or was revoked). */
+  onSessionExpired?: (message: string) => void;
   timeoutMs?: number;
   /** Retries after the first attempt for 429, 5xx and network errors. */
   retries?: number;
@@ -68,6 +70,9 @@ export class KiteRestClient {
   private readonly limiters: Record<EndpointClass, RateLimiter>;
   private readonly retries: number;
   private readonly backoff: BackoffOptions;
+  private enctoken: string | null = null;
+  private currentCredentials!: RestCredentials;
+  private readonly onSessionExpired: ((message: string) => void) | undefined;
 
   constructor(options: KiteRestClientOptions) {
     const { credentials } = options;
@@ -77,7 +82,9 @@ export class KiteRestClient {
       root: options.apiRoot,
       timeout: options.timeoutMs ?? 10_000,
     });
-    if (credentials.kind === 'enctoken') this.useEnctoken(credentials.enctoken);
+    this.onSessionExpired = options.onSessionExpired;
+    this.sendEnctokenHeader();
+    this.setCredentials(credentials);
     const limits = options.limits ?? { historical: 3, quote: 1, other: 10 };
     this.limiters = {
       historical: new RateLimiter(limits.historical, WINDOW_MS),
@@ -170,13 +177,29 @@ export class KiteRestClient {
     return session.access_token;
   }
 
-  private useEnctoken(enctoken: string): void {
+  get credentials(): RestCredentials {
+    return this.currentCredentials;
+  }
+
+  /** Switches to new credentials (a new Kite session); later requests use them. */
+  setCredentials(credentials: RestCredentials): void {
+    this.currentCredentials = credentials;
+    if (credentials.kind === 'access_token') {
+      this.enctoken = null;
+      (this.kite as unknown as { api_key: string }).api_key = credentials.apiKey;
+      this.kite.setAccessToken(credentials.accessToken);
+    } else {
+      this.enctoken = credentials.enctoken;
+    }
+  }
+
+  private sendEnctokenHeader(): void {
     type Request = { headers: Record<string, string> };
     type Interceptors = { request: { use(intercept: (request: Request) => Request): number } };
     const axios = (this.kite as unknown as { requestInstance: { interceptors: Interceptors } })
       .requestInstance;
     axios.interceptors.request.use((request) => {
-      request.headers['Authorization'] = `enctoken ${enctoken}`;
+      if (this.enctoken !== null) request.headers['Authorization'] = `enctoken ${this.enctoken}`;
       return request;
     });
   }
@@ -188,7 +211,10 @@ export class KiteRestClient {
       } catch (raw) {
         const error = raw as KiteError;
         const message = `${what}: ${error.message ?? String(raw)}`;
-        if (error.error_type === 'TokenException') throw new SessionExpiredError(message);
+        if (error.error_type === 'TokenException') {
+          this.onSessionExpired?.(message);
+          throw new SessionExpiredError(message);
+        }
         const retryable = !error.error_type || RETRYABLE_ERRORS.has(error.error_type);
         if (!retryable) throw new FeedError(message, error.error_type ?? 'unknown');
         if (attempt >= this.retries)

@@ -94,6 +94,13 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
     for (const shard of this.shards) shard.stop();
   }
 
+  /** Switches to new credentials (a new Kite session) and reconnects every socket with them now. */
+  setCredentials(credentials: TickerCredentials): void {
+    this.settings.credentials = credentials;
+    if (!this.running) return;
+    for (const shard of this.shards) if (shard.subscriptions.size > 0) shard.reconnectNow();
+  }
+
   /** Subscribes tokens in `mode` (already subscribed tokens switch to it). Throws FeedError when all sockets are full. */
   subscribe(tokens: readonly number[], mode: TickMode = 'full'): void {
     const fresh = tokens.filter((token) => !this.shardOfToken.has(token));
@@ -161,7 +168,7 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
   private createShard(index: number): TickerConnection {
     return new TickerConnection(
       {
-        url: tickerUrl(this.settings.wsRoot, this.settings.credentials),
+        url: () => tickerUrl(this.settings.wsRoot, this.settings.credentials),
         watchdogMs: this.settings.watchdogMs,
         connectTimeoutMs: this.settings.connectTimeoutMs,
         backoff: this.settings.backoff,

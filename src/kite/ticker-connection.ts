@@ -3,7 +3,8 @@ import { backoffDelay, type BackoffOptions } from '../util/backoff.ts';
 import type { TickMode } from './types.ts';
 
 export interface TickerConnectionOptions {
-  url: string;
+  /** Read at every (re)connect, so new credentials apply to the next connection. */
+  url: () => string;
   watchdogMs: number;
   connectTimeoutMs: number;
   backoff: BackoffOptions;
@@ -66,6 +67,14 @@ export class TickerConnection {
     }
   }
 
+  /** Drops the socket and connects again at once (new credentials), keeping the subscriptions. */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    this.stop();
+    this.attempt = 0;
+    this.start();
+  }
+
   subscribe(tokens: readonly number[], mode: TickMode): void {
     for (const token of tokens) this.subscriptions.set(token, mode);
     this.send({ a: 'subscribe', v: tokens });
@@ -82,7 +91,7 @@ export class TickerConnection {
   }
 
   private open(): void {
-    const socket = new WebSocket(this.options.url, { handshakeTimeout: this.options.connectTimeoutMs });
+    const socket = new WebSocket(this.options.url(), { handshakeTimeout: this.options.connectTimeoutMs });
     this.socket = socket;
     socket.binaryType = 'nodebuffer';
     socket.on('open', () => this.handleOpen());

@@ -2,12 +2,25 @@ import type { IncomingMessage } from 'node:http';
 
 /** The one set of credentials the simulator accepts, over REST and on the ticker socket. */
 export class SimCredentials {
+  private generation = 1;
+
   constructor(
     readonly apiKey: string,
-    readonly accessToken: string,
+    private token: string,
     readonly apiSecret = 'sim_api_secret',
     readonly userId = 'SIM001',
   ) {}
+
+  /** The access token (or enctoken) accepted now; a new login hands it out. */
+  get accessToken(): string {
+    return this.token;
+  }
+
+  /** Ends the session as Kite does at 06:00 IST: the current token is refused from now on. */
+  expire(): void {
+    this.generation += 1;
+    this.token = `${this.token.replace(/_g\d+$/, '')}_g${this.generation}`;
+  }
 
   /** `token api_key:access_token` (Kite Connect) or `enctoken <token>` (web session). */
   acceptsAuthorization(header: string | undefined): boolean {

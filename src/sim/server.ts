@@ -29,6 +29,8 @@ export interface SimServer {
   readonly ticker: TickerServer;
   readonly requestLog: { route: string; at: number; status: number }[];
   now(): number;
+  /** Expires the access token (REST answers 403 TokenException, the ticker refuses) and drops live sockets. */
+  expireSession(): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,10 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     ticker,
     requestLog,
     now,
+    expireSession: () => {
+      credentials.expire();
+      ticker.dropConnections();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         ticker.close();

@@ -35,10 +35,10 @@ export class AlertSubscriptionStore {
     this.upsert.run(subscription.chat, subscription.enabled ? 1 : 0, subscription.mutedUntil);
   }
 
-  /** Chats that want alerts now (enabled and not muted at `now`). */
-  recipients(now: number): string[] {
+  /** Chats that want alerts now: enabled, and not muted at `now` unless `includeMuted` (urgent alerts). */
+  recipients(now: number, includeMuted = false): string[] {
     return (this.selectEnabled.all() as { chat: string; muted_until: number }[])
-      .filter((row) => row.muted_until <= now)
+      .filter((row) => includeMuted || row.muted_until <= now)
       .map((row) => row.chat);
   }
 }

@@ -106,6 +106,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE underlying_snapshots ADD COLUMN pcr REAL;
   `,
+  // 5: the Kite session set from chat (/token, /enctoken); one row. saved_at: UTC epoch ms.
+  `
+  CREATE TABLE kite_session (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    kind     TEXT    NOT NULL CHECK (kind IN ('access_token', 'enctoken')),
+    api_key  TEXT,
+    token    TEXT    NOT NULL,
+    user_id  TEXT,
+    saved_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

@@ -21,6 +21,7 @@ import {
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
+import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
 import type {
   CycleRecord,
@@ -50,6 +51,7 @@ export class OiStore {
   readonly path: string;
   private readonly db: Database.Database;
   private paper: PaperStore | undefined;
+  private session: SessionStore | undefined;
   private alerts: AlertSubscriptionStore | undefined;
   private readonly lock: StoreLock;
   private closed = false;
@@ -307,6 +309,12 @@ export class OiStore {
   alertSubscriptions(): AlertSubscriptionStore {
     this.alerts ??= new AlertSubscriptionStore(this.db);
     return this.alerts;
+  }
+
+  /** The Kite session set from chat, on this same connection. */
+  sessionStore(): SessionStore {
+    this.session ??= new SessionStore(this.db);
+    return this.session;
   }
 
   /** The paper-trading tables, on this same connection (one file, one lock). */

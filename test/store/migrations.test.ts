@@ -52,6 +52,7 @@ describe('OiStore.open: file and schema', () => {
       { type: 'table', name: 'alert_subscriptions' },
       { type: 'table', name: 'exchange_metadata' },
       { type: 'table', name: 'instruments' },
+      { type: 'table', name: 'kite_session' },
       { type: 'table', name: 'observations' },
       { type: 'view', name: 'option_chain_snapshots' },
       { type: 'table', name: 'paper_positions' },

@@ -1,0 +1,271 @@
+import { EventEmitter } from 'node:events';
+import type { Role } from '../commands/catalog.ts';
+import type { ReplyImage } from '../commands/reply.ts';
+import type { Logger } from '../log.ts';
+import type { PositionClosedEvent } from '../paper/types.ts';
+import type { ChainSnapshot } from '../tracker/types.ts';
+import type { Alert, AlertKind, Notifier } from './alert.ts';
+import {
+  autoExitDraft,
+  breachDraft,
+  dailySummaryDraft,
+  feedDownDraft,
+  feedRecoveredDraft,
+  sessionExpiredDraft,
+  sessionReminderDraft,
+  sessionRenewedDraft,
+  squareOffDraft,
+  type AlertDraft,
+  type BreachLine,
+  type SummaryInput,
+} from './alert-messages.ts';
+import { BreachGate, type BreachReading } from './breach-gate.ts';
+import { isQuiet, type QuietHours } from './quiet-hours.ts';
+
+/** Alerts that go out even in quiet hours and to muted chats: they concern money or the session. */
+const URGENT = new Set<AlertKind>([
+  'auto_exit',
+  'square_off',
+  'session_expired',
+  'session_renewed',
+  'session_reminder',
+]);
+/** Held alerts of these kinds are dropped at the end of quiet hours: they only matter live. */
+const LIVE_ONLY = new Set<AlertKind>(['oi_breach']);
+const FEED_DOWN_AFTER_MS = 60_000;
+const RELEASE_CHECK_MS = 30_000;
+
+export interface AlertEngineOptions {
+  subscriptions: { recipients(now: number, includeMuted?: boolean): string[] };
+  access: ReadonlyMap<string, Role>;
+  /** OI_CHANGE_WINDOWS and OI_CHANGE_THRESHOLDS, pairwise. */
+  windows: readonly number[];
+  thresholds: readonly number[];
+  cooldownMinutes: number;
+  quietHours: QuietHours | null;
+  /** The chain table PNG with breaching cells boxed. */
+  chainImage?: (snapshot: ChainSnapshot) => Promise<ReplyImage | undefined>;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface AlertEngineEvents {
+  /** An alert handed to the notifiers. */
+  alert: [alert: Alert];
+  /** An alert held back (quiet hours) or dropped (`reason`). */
+  suppressed: [draft: AlertDraft, reason: string];
+}
+
+/**
+ * Turns tracker, paper-book, feed and session events into alerts without floods (per-key arming and
+ * cooldown, quiet hours, mutes) and hands each to every notifier; one failing notifier never blocks
+ * the others.
+ */
+export class AlertEngine extends EventEmitter<AlertEngineEvents> {
+  private readonly notifiers: Notifier[] = [];
+  private readonly gate: BreachGate;
+  private readonly now: () => number;
+  private readonly held: AlertDraft[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly squareOffs = new Map<string, PositionClosedEvent[]>();
+  private feedDownSince: number | null = null;
+  private feedDownAlerted = false;
+  private sequence = 0;
+  private releaseTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: AlertEngineOptions) {
+    super();
+    this.gate = new BreachGate(options.cooldownMinutes * 60_000);
+    this.now = options.now ?? Date.now;
+  }
+
+  addNotifier(notifier: Notifier): void {
+    this.notifiers.push(notifier);
+  }
+
+  /** Starts the check that releases held alerts when quiet hours end. */
+  start(): void {
+    this.releaseTimer ??= setInterval(() => this.releaseHeld(), RELEASE_CHECK_MS);
+    this.releaseTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.releaseTimer) clearInterval(this.releaseTimer);
+    this.releaseTimer = null;
+    await this.idle();
+  }
+
+  /** Resolves when every alert handed out so far has been delivered or given up on. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** OI breaches of one cycle: those that pass the gate go out together, as one alert per chain. */
+  async onSnapshot(snapshot: ChainSnapshot): Promise<void> {
+    if (snapshot.status !== 'Live') return;
+    const now = this.now();
+    const lines = new Map<string, BreachLine>();
+    const readings: BreachReading[] = [];
+    for (const row of [...snapshot.calls, ...snapshot.puts]) {
+      this.options.windows.forEach((window, index) => {
+        const pct = row.oiChangePct[String(window)];
+        const key = `${snapshot.chainId}:${row.strike}:${row.type}:${window}`;
+        const threshold = this.options.thresholds[index]!;
+        readings.push({
+          key,
+          magnitude: pct === null || pct === undefined ? null : Math.abs(pct),
+          threshold,
+        });
+        lines.set(key, { row, window: String(window), threshold });
+      });
+    }
+    const admitted = this.gate.admit(readings, now);
+    if (admitted.length === 0) return;
+    const draft = breachDraft(
+      snapshot,
+      admitted.map((reading) => lines.get(reading.key)!),
+      now,
+    );
+    if (this.holdOrDrop(draft)) return;
+    const image = await this.image(snapshot);
+    this.publish(image ? { ...draft, image } : draft);
+  }
+
+  /** Auto-exits go out at once; square-offs are gathered into one alert per owner. */
+  onPositionClosed(event: PositionClosedEvent): void {
+    const now = this.now();
+    if (event.level !== null) {
+      this.publish(autoExitDraft(event, now), [event.position.owner]);
+      return;
+    }
+    if (event.exit_reason !== 'Square-off') return;
+    const owner = event.position.owner;
+    const batch = this.squareOffs.get(owner);
+    if (batch) {
+      batch.push(event);
+      return;
+    }
+    this.squareOffs.set(owner, [event]);
+    setImmediate(() => {
+      const events = this.squareOffs.get(owner) ?? [];
+      this.squareOffs.delete(owner);
+      this.publish(squareOffDraft(owner, events, this.now()), [owner]);
+    });
+  }
+
+  /** Called whenever the ticker's state may have changed (and periodically). */
+  onFeedStatus(connected: boolean): void {
+    const now = this.now();
+    if (connected) {
+      if (this.feedDownSince !== null && this.feedDownAlerted) {
+        const draft = feedRecoveredDraft(this.feedDownSince, now);
+        if (!this.holdOrDrop(draft)) this.publish(draft);
+      }
+      this.feedDownSince = null;
+      this.feedDownAlerted = false;
+      return;
+    }
+    this.feedDownSince ??= now;
+    if (!this.feedDownAlerted && now - this.feedDownSince >= FEED_DOWN_AFTER_MS) {
+      this.feedDownAlerted = true;
+      const draft = feedDownDraft(this.feedDownSince, now);
+      if (!this.holdOrDrop(draft)) this.publish(draft);
+    }
+  }
+
+  onSessionExpired(reason: string): void {
+    this.publish(sessionExpiredDraft(reason, this.now()));
+  }
+
+  onSessionRenewed(kind: string, userId: string): void {
+    this.publish(sessionRenewedDraft(kind, userId, this.now()));
+  }
+
+  /** The 08:45 reminder: to admins only. */
+  sessionReminder(): void {
+    const admins = [...this.options.access].filter(([, role]) => role === 'admin').map(([key]) => key);
+    this.publish(sessionReminderDraft(this.now()), admins, false);
+  }
+
+  dailySummary(input: SummaryInput): void {
+    const draft = dailySummaryDraft(input, this.now());
+    if (!this.holdOrDrop(draft)) this.publish(draft);
+  }
+
+  /** Breach keys the gate remembers (bounded by strikes × sides × windows of the day). */
+  get trackedBreaches(): number {
+    return this.gate.size;
+  }
+
+  /** Forgets breach state that no longer matters (called daily). */
+  prune(): void {
+    this.gate.prune(this.now());
+  }
+
+  /** Non-urgent alerts in quiet hours: live-only ones are dropped, the rest held until the end. */
+  private holdOrDrop(draft: AlertDraft): boolean {
+    if (URGENT.has(draft.kind) || !isQuiet(this.options.quietHours, this.now())) return false;
+    if (LIVE_ONLY.has(draft.kind)) {
+      this.emit('suppressed', draft, 'quiet hours');
+    } else {
+      this.held.push(draft);
+      this.emit('suppressed', draft, 'held until quiet hours end');
+    }
+    return true;
+  }
+
+  /** Sends what quiet hours held back, once they are over. */
+  releaseHeld(): void {
+    if (this.held.length === 0 || isQuiet(this.options.quietHours, this.now())) return;
+    for (const draft of this.held.splice(0)) this.publish(draft);
+  }
+
+  private async image(snapshot: ChainSnapshot): Promise<ReplyImage | undefined> {
+    try {
+      return await this.options.chainImage?.(snapshot);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'alert image could not be rendered; sending text only');
+      return undefined;
+    }
+  }
+
+  private publish(draft: AlertDraft, extra: readonly string[] = [], broadcast = true): void {
+    const now = this.now();
+    const urgent = URGENT.has(draft.kind);
+    const subscribers = broadcast ? this.options.subscriptions.recipients(now, urgent) : [];
+    const recipients = [
+      ...new Set([...subscribers, ...extra.filter((key) => /^(telegram|discord):/.test(key))]),
+    ];
+    const alert: Alert = {
+      ...draft,
+      id: `${draft.kind}-${now.toString(36)}-${(++this.sequence).toString(36)}`,
+      recipients,
+      broadcast,
+    };
+    this.options.logger.info(
+      { alert: alert.id, kind: alert.kind, title: alert.title, recipients: recipients.length },
+      'alert',
+    );
+    this.emit('alert', alert);
+    for (const notifier of this.notifiers) {
+      const delivery = this.deliver(notifier, alert);
+      this.inFlight.add(delivery);
+      void delivery.finally(() => this.inFlight.delete(delivery));
+    }
+  }
+
+  private async deliver(notifier: Notifier, alert: Alert): Promise<void> {
+    try {
+      await notifier.notify(alert);
+    } catch (error) {
+      this.options.logger.error(
+        {
+          alert: alert.id,
+          notifier: notifier.name,
+          err: error instanceof Error ? error.message : String(error),
+        },
+        'alert could not be delivered',
+      );
+    }
+  }
+}

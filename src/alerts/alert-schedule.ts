@@ -1,0 +1,45 @@
+import cron from 'node-cron';
+import type { Logger } from '../log.ts';
+import type { AlertEngine } from './alert-engine.ts';
+import type { SummaryInput } from './alert-messages.ts';
+
+/** The two daily alerts (IST, Monday to Friday): 08:45 session reminder to admins, 15:35 summary. */
+export function scheduleDailyAlerts(deps: {
+  engine: AlertEngine;
+  /** Whether today is a trading day (always true when MARKET_HOURS=always). */
+  tradingToday: () => boolean;
+  /** Asks Kite whether the session works. */
+  sessionValid: () => Promise<boolean>;
+  summary: () => SummaryInput;
+  logger: Logger;
+}): { stop(): Promise<void> } {
+  const { engine, logger } = deps;
+  const options = { timezone: 'Asia/Kolkata' } as const;
+  const reminder = cron.schedule(
+    '0 45 8 * * 1-5',
+    async () => {
+      if (!deps.tradingToday()) return;
+      if (!(await deps.sessionValid())) engine.sessionReminder();
+    },
+    { ...options, name: 'session-reminder' },
+  );
+  const summary = cron.schedule(
+    '0 35 15 * * 1-5',
+    () => {
+      if (!deps.tradingToday()) return;
+      try {
+        engine.dailySummary(deps.summary());
+      } catch (error) {
+        logger.error({ err: error }, 'end-of-day summary failed');
+      }
+      engine.prune();
+    },
+    { ...options, name: 'daily-summary' },
+  );
+  return {
+    stop: async () => {
+      await reminder.stop();
+      await summary.stop();
+    },
+  };
+}
