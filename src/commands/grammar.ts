@@ -71,8 +71,12 @@ export function parseOrderArgs(command: CommandInfo, args: readonly string[]): O
       const value = positiveNumber.safeParse(setting[2]);
       if (!value.success) throw usage(command, `${key}=${setting[2]} is not a positive number of points`);
       order[key] = value.data;
-    } else if (/^-?\d+(\.\d+)?$/.test(word) && order.qty === undefined) {
-      order.qty = Number(word);
+    } else if (/^[-+]?\d+(\.\d+)?$/.test(word) && order.qty === undefined) {
+      const qty = Number(word);
+      if (!Number.isSafeInteger(qty) || qty <= 0) {
+        throw usage(command, `quantity ${word} is not a whole number of units above 0`);
+      }
+      order.qty = qty;
     } else {
       throw usage(command, `"${word}" is not a quantity or tp=/sl=`);
     }

@@ -119,7 +119,17 @@ function decodeQuotePacket(view: DataView, at: number, size: number, token: numb
   return tick;
 }
 
+const KNOWN_SIZES = new Set<number>([
+  PacketSize.ltp,
+  PacketSize.indexQuote,
+  PacketSize.indexFull,
+  PacketSize.quote,
+  PacketSize.full,
+]);
+
 function decodePacket(view: DataView, at: number, size: number): Tick | null {
+  // Sizes are checked before any read: a short packet at the end of a frame must not read past it.
+  if (!KNOWN_SIZES.has(size)) return null;
   const token = view.getUint32(at);
   if (size === PacketSize.ltp) {
     return {

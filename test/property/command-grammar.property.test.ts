@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
+import { parseAccess } from '../../src/commands/access.ts';
+import { COMMANDS } from '../../src/commands/catalog.ts';
+import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { PositionJson } from '../../src/paper/position.ts';
+
+const orders: OrderRequest[] = [];
+const position = (request: OrderRequest): PositionJson => ({
+  id: 'NSE_P0001',
+  symbol: 'NIFTY26D0125600CE',
+  type: 'CE',
+  side: request.side,
+  entry_price: 120.5,
+  qty: request.qty ?? 75,
+  entry_time: '2026-11-25T10:00:00+05:30',
+  current_price: 121,
+  mtm: 0,
+  exchange: 'NSE',
+  owner: request.owner,
+  strike: 25_600,
+  target: 145.5,
+  stop: 95.5,
+});
+
+const context: CommandContext = {
+  chains: parseChainSpecs(DEFAULT_CHAINS)!,
+  access: parseAccess('telegram:1001=admin')!,
+  snapshot: async () => null,
+  chainReply: async () => ({ text: 'chain' }),
+  oiReply: async () => ({ text: 'oi' }),
+  pcrReply: async () => ({ text: 'pcr' }),
+  trading: {
+    placeOrder: (request) => {
+      orders.push(request);
+      return position(request);
+    },
+    exit: () => [],
+    openPositions: () => [],
+    pnl: () => ({}),
+    dailyRealized: () => [],
+  },
+  status: () => ({ version: '0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
+  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => {} },
+  session: {
+    loginUrl: () => 'https://kite.example/login',
+    exchange: async () => 'AB1234',
+    useEnctoken: async () => 'AB1234',
+  },
+};
+const core = new CommandCore(context);
+const admin = { owner: 'telegram:1001' };
+const stranger = { owner: 'telegram:9' };
+
+const NASTY = [
+  '1e309',
+  '-0',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '25600.5CE',
+  "'; DROP TABLE paper_positions; --",
+  '<b>bold</b>',
+  '<script>alert(1)</script>',
+  '&amp;',
+  '\u202e',
+  '🚀',
+  'tp=',
+  'sl=-5',
+  'tp=1e309',
+  'qty=75',
+  '@otherbot',
+];
+const word = fc.oneof(
+  fc.constantFrom(...NASTY, 'NSE', 'BSE', 'nifty', '25600CE', '84200', 'PE', '75', 'all', 'on', 'mute', '30'),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+);
+const commandName = fc.oneof(
+  fc.constantFrom(...COMMANDS.map((command) => command.name)),
+  fc.string({ minLength: 1, maxLength: 10 }),
+);
+const input = fc.oneof(
+  fc
+    .tuple(commandName, fc.boolean(), fc.array(word, { maxLength: 8 }))
+    .map(([name, upper, args]) => `/${upper ? name.toUpperCase() : name} ${args.join(' ')}`),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ maxLength: 6000 }).map((text) => `/buy ${text}`),
+);
+
+describe('the command core under random and hostile input', () => {
+  it('answers every input with one non-empty reply and never throws', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, fc.boolean(), async (text, asAdmin) => {
+        const reply = await core.handle(text, asAdmin ? admin : stranger);
+        expect(typeof reply.text).toBe('string');
+        expect(reply.text.length).toBeGreaterThan(0);
+        expect(reply.text.length).toBeLessThan(4000);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('hands the book only finite, positive whole quantities and positive points', async () => {
+    orders.length = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(word, { maxLength: 6 }), async (args) => {
+        await core.handle(`/buy ${args.join(' ')}`, admin);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const order of orders) {
+      if (order.qty !== undefined) expect(Number.isSafeInteger(order.qty) && order.qty > 0).toBe(true);
+      for (const points of [order.tp, order.sl]) {
+        if (points !== undefined) expect(Number.isFinite(points) && points > 0).toBe(true);
+      }
+      if (order.strike !== undefined) expect(Number.isFinite(order.strike)).toBe(true);
+    }
+  });
+
+  it('refuses every command that needs a role to a stranger, without acting', async () => {
+    orders.length = 0;
+    for (const command of COMMANDS) {
+      const reply = await core.handle(`${command.example}`, stranger);
+      expect(reply.error).toBe(true);
+      expect(reply.text).toMatch(/not on this bot's access list/);
+    }
+    expect(orders).toHaveLength(0);
+  });
+});
