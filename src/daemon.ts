@@ -105,11 +105,12 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, Date.now())
         : null;
     if (stored) logger.info({ kind: stored.kind }, 'using the Kite session set from chat');
-    let session: KiteSession | undefined;
+    // The session needs the REST client and the REST client reports expiry to the session.
+    const sessionRef: { current?: KiteSession } = {};
     const rest = new KiteRestClient({
       apiRoot: endpoint.apiRoot,
       credentials: stored ?? endpoint.rest,
-      onSessionExpired: (message) => session?.markExpired(message),
+      onSessionExpired: (message) => sessionRef.current?.markExpired(message),
     });
     const catalogue = await loadCatalogue(rest, config);
     logger.info({ instruments: catalogue.size }, 'instruments loaded');
@@ -117,8 +118,8 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     const metrics = new MetricsRegistry();
     const replies = new MarketReplies(config.tracker.oiChangeWindows);
     const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: stored ?? endpoint.ticker });
-    session = new KiteSession({ rest, ticker, store: store.sessionStore(), ...endpoint.login });
-    const kiteSession = session;
+    const kiteSession = new KiteSession({ rest, ticker, store: store.sessionStore(), ...endpoint.login });
+    sessionRef.current = kiteSession;
     const alerts = new AlertEngine({
       subscriptions: store.alertSubscriptions(),
       access: config.access,

@@ -1,4 +1,5 @@
 import { runConsole } from '../bots/console/console-bot.ts';
+import { startChatAdapters, type ChatAdapters } from '../bots/start-adapters.ts';
 import { loadConfig, type Config } from './config.ts';
 import { startDaemon } from './daemon.ts';
 import { ConfigError } from './errors.ts';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const adapters: { current?: ChatAdapters } = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       process.stderr.write(`oi-tracker: did not stop within ${STOP_DEADLINE_MS} ms; exiting\n`);
       process.exit(1);
     }, STOP_DEADLINE_MS);
+    await adapters.current?.stop();
     await daemon.stop();
     clearTimeout(deadline);
     logger.info('stopped');
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  adapters.current = await startChatAdapters(config, daemon, logger);
 
   if (consoleMode) {
     await runConsole({

@@ -17,7 +17,6 @@ const PRIORITY: Record<Alert['priority'], string> = { default: '3', high: '4' };
 
 /** HTTP headers are ASCII; ntfy decodes RFC 2047 encoded words in Title, Message and Tags. */
 export function headerText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   return `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }

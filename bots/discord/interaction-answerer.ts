@@ -1,0 +1,172 @@
+import {
+  escapeMarkdown,
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+} from 'discord.js';
+import type { Caller } from '../../src/commands/access.ts';
+import type { CommandCore } from '../../src/commands/command-core.ts';
+import type { Reply } from '../../src/commands/reply.ts';
+import type { Logger } from '../../src/log.ts';
+import type { ChainSpec } from '../../src/tracker/types.ts';
+import { MESSAGE_LIMIT, replyMessages, type DiscordMessage } from './discord-format.ts';
+import { errorSummary } from './error-summary.ts';
+import { commandText } from './slash-commands.ts';
+
+/** Commands that draw a PNG: always deferred, and redrawn in place when run from a button. */
+const IMAGE_COMMANDS = new Set(['chain', 'oi', 'pcr']);
+/** Commands whose answers only the caller should see (Kite login links and tokens). */
+const PRIVATE_COMMANDS = new Set(['login', 'token', 'enctoken']);
+
+const FAILED_TO_ANSWER = 'Sorry, the answer could not be sent; the error is logged.';
+
+type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+
+export interface InteractionAnswererOptions {
+  core: CommandCore;
+  chains: readonly ChainSpec[];
+  log: Logger;
+  /** Answer directly when the core is done within this; otherwise defer first (Discord allows 3 s). */
+  deferAfterMs: number;
+}
+
+const ephemeral = (yes: boolean) => (yes ? { flags: MessageFlags.Ephemeral as const } : {});
+const commandNameOf = (text: string) =>
+  text.trim().split(/\s+/)[0]!.slice(1).replace(/@.*$/, '').toLowerCase();
+
+export function callerOf(interaction: Interaction): Caller {
+  return {
+    owner: `discord:${interaction.user.id}`,
+    ...(interaction.channelId ? { chat: `discord-channel:${interaction.channelId}` } : {}),
+  };
+}
+
+/** Resolves with the work's result when it is done within `ms`, else with undefined (the work goes on). */
+async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs slash commands and button presses through the command core and answers them within Discord's window. */
+export class InteractionAnswerer {
+  constructor(private readonly options: InteractionAnswererOptions) {}
+
+  async answer(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isChatInputCommand()) await this.command(interaction);
+      else if (interaction.isButton()) await this.button(interaction);
+    } catch (error) {
+      this.options.log.error(
+        { interactionId: interaction.id, err: errorSummary(error) },
+        'Discord interaction could not be answered',
+      );
+      // Do not leave a deferred reply "thinking" for ever. The first follow-up after a deferred reply
+      // becomes that reply; after a deferred update (a redraw) it is a new message, and the chart stays.
+      if (interaction.isRepliable() && interaction.deferred && !interaction.replied) {
+        await interaction.followUp({ content: FAILED_TO_ANSWER, ...ephemeral(true) }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async command(interaction: ChatInputCommandInteraction): Promise<void> {
+    const name = interaction.commandName;
+    const text = commandText(name, interaction.options.data, this.options.chains);
+    await this.run(interaction, name, text);
+  }
+
+  private async button(interaction: ButtonInteraction): Promise<void> {
+    await this.run(interaction, commandNameOf(interaction.customId), interaction.customId);
+  }
+
+  private async run(interaction: Answerable, name: string, text: string): Promise<void> {
+    const caller = callerOf(interaction);
+    // The text is not logged: /token and /enctoken carry secrets.
+    this.options.log.info(
+      { interactionId: interaction.id, command: name, button: interaction.isButton(), ...caller },
+      'Discord command',
+    );
+    const refusal = this.options.core.precheck(text, caller);
+    if (refusal) {
+      await interaction.reply({
+        content: escapeMarkdown(refusal.text).slice(0, MESSAGE_LIMIT),
+        ...ephemeral(true),
+      });
+      return;
+    }
+    if (interaction.isButton() && IMAGE_COMMANDS.has(name)) return this.redraw(interaction, text, caller);
+    await this.respond(interaction, text, caller, {
+      deferAtOnce: IMAGE_COMMANDS.has(name),
+      private: PRIVATE_COMMANDS.has(name),
+    });
+  }
+
+  /** Answers in one go when the core is quick, else defers and edits the answer in. */
+  private async respond(
+    interaction: Answerable,
+    text: string,
+    caller: Caller,
+    how: { deferAtOnce: boolean; private: boolean },
+  ): Promise<void> {
+    if (how.deferAtOnce) {
+      // Defer before the work starts: PNG rendering is synchronous and could hold up the deferral.
+      await interaction.deferReply(ephemeral(how.private));
+      return this.fillIn(interaction, await this.handle(text, caller), how.private);
+    }
+    const work = this.handle(text, caller);
+    const early = await settledWithin(work, this.options.deferAfterMs);
+    if (early) {
+      const hidden = how.private || early.error === true;
+      const [first, ...rest] = replyMessages(early);
+      await interaction.reply({ ...first!, ...ephemeral(hidden) });
+      await this.followUps(interaction, rest, hidden);
+      return;
+    }
+    await interaction.deferReply(ephemeral(how.private));
+    await this.fillIn(interaction, await work, how.private);
+  }
+
+  /** Edits the answer into the deferred reply (or the message a button redraws); the rest as follow-ups. */
+  private async fillIn(interaction: Answerable, reply: Reply, hidden: boolean): Promise<void> {
+    const [first, ...rest] = replyMessages(reply);
+    await interaction.editReply({ ...first!, attachments: [] });
+    await this.followUps(interaction, rest, hidden);
+  }
+
+  /** A chart button: the message it sits on is redrawn with the new answer; a refusal goes only to the presser. */
+  private async redraw(interaction: ButtonInteraction, text: string, caller: Caller): Promise<void> {
+    await interaction.deferUpdate();
+    const reply = await this.handle(text, caller);
+    if (reply.error) {
+      await interaction.followUp({
+        content: escapeMarkdown(reply.text).slice(0, MESSAGE_LIMIT),
+        ...ephemeral(true),
+      });
+      return;
+    }
+    await this.fillIn(interaction, reply, false);
+  }
+
+  private async followUps(
+    interaction: Answerable,
+    messages: DiscordMessage[],
+    hidden: boolean,
+  ): Promise<void> {
+    for (const message of messages) await interaction.followUp({ ...message, ...ephemeral(hidden) });
+  }
+
+  private async handle(text: string, caller: Caller): Promise<Reply> {
+    try {
+      return await this.options.core.handle(text, caller);
+    } catch (error) {
+      // The core knows nothing of Discord, so its error (with the stack) is safe to log whole.
+      this.options.log.error({ command: commandNameOf(text), err: error }, 'Command failed');
+      return { text: 'Something went wrong running that command; the error is logged.', error: true };
+    }
+  }
+}
