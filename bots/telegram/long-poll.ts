@@ -40,15 +40,7 @@ export class LongPoll {
     let backoffMs = 1000;
     while (!this.abort.signal.aborted) {
       try {
-        const updates = await this.telegram.callApi(
-          'getUpdates',
-          {
-            timeout: POLL_TIMEOUT_S,
-            offset: this.offset,
-            allowed_updates: this.allowedUpdates,
-          },
-          { signal: this.abort.signal as unknown as ApiSignal },
-        );
+        const updates = await this.poll();
         backoffMs = 1000;
         for (const update of updates) {
           this.offset = update.update_id + 1;
@@ -68,6 +60,25 @@ export class LongPoll {
       }
     }
     await this.confirmOffset();
+  }
+
+  /**
+   * One getUpdates call on its own AbortController, so the HTTP client's abort listener goes with the
+   * request instead of piling up on the long-lived stop signal.
+   */
+  private async poll() {
+    const request = new AbortController();
+    const abortRequest = () => request.abort();
+    this.abort.signal.addEventListener('abort', abortRequest, { once: true });
+    try {
+      return await this.telegram.callApi(
+        'getUpdates',
+        { timeout: POLL_TIMEOUT_S, offset: this.offset, allowed_updates: this.allowedUpdates },
+        { signal: request.signal as unknown as ApiSignal },
+      );
+    } finally {
+      this.abort.signal.removeEventListener('abort', abortRequest);
+    }
   }
 
   private async confirmOffset(): Promise<void> {
