@@ -12,6 +12,7 @@ import { exitLatencyTicks } from './bench/exit-latency-ticks.ts';
 import { recoveryLoadDay } from './bench/recovery-load-day.ts';
 import { renderChainPng } from './bench/render-chain-png.ts';
 import { tickToMtm } from './bench/tick-to-mtm.ts';
+import { benchReport, formatReport } from './bench/report.ts';
 import type { BenchResult } from './bench/result.ts';
 import { telegramChainRoundtrip } from './bench/telegram-chain-roundtrip.ts';
 
@@ -39,19 +40,9 @@ for (const [name, run] of Object.entries(benches)) {
   else Object.assign(results, outcome);
 }
 
-const rows = Object.entries(results).map(([name, r]) => ({
-  bench: name,
-  value: `${r.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
-  baseline:
-    r.baseline === undefined
-      ? ''
-      : `${r.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`,
-  ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(1)}×`,
-  bar: r.bar ?? '',
-  pass: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
-}));
-console.table(rows);
+const report = benchReport(results);
+console.log(formatReport(report));
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-console.log('wrote bench/results.json');
-if (Object.values(results).some((r) => r.pass === false)) process.exitCode = 1;
+writeFileSync('bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
+console.log('\nwrote bench/results.json');
+if (report.benchmarks.some((row) => row.pass === false)) process.exitCode = 1;
