@@ -5,6 +5,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, Notifier } from '../../src/alerts/alert.ts';
 import { AlertEngine } from '../../src/alerts/alert-engine.ts';
+import { dailySummaryDraft } from '../../src/alerts/alert-messages.ts';
+import { summaryInput } from '../../src/alerts/summary-input.ts';
 import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
 import { parseAccess } from '../../src/commands/access.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
@@ -268,5 +270,48 @@ describe('routing, quiet hours and mutes', () => {
     await engine.idle();
     expect(notifier.alerts.map((alert) => alert.kind)).toEqual(['feed_down', 'feed_recovered']);
     expect(notifier.alerts[1]!.text).toContain('after 66 s');
+  });
+});
+
+describe('the end-of-day summary', () => {
+  it("lists each book's realized P&L and open MTM, and the day's biggest OI movers", () => {
+    const snap = snapshot(IST_10_00, [
+      { strike: 25_600, type: 'CE', pct: 1 },
+      { strike: 25_600, type: 'PE', pct: 1 },
+    ]);
+    const [call, put] = [snap.calls[0]!, snap.puts[0]!];
+    const input = summaryInput({
+      realizedToday: [{ owner: 'telegram:1001', chainId: 'NSE', paise: 188_250 }],
+      openPositions: [],
+      chains: [
+        {
+          snapshot: snap,
+          observations: new Map([
+            [
+              call.token,
+              [
+                { time: 1, oi: 100_000, ltp: 1 },
+                { time: 2, oi: 150_000, ltp: 1 },
+              ],
+            ],
+            [
+              put.token,
+              [
+                { time: 1, oi: 200_000, ltp: 1 },
+                { time: 2, oi: 190_000, ltp: 1 },
+              ],
+            ],
+          ]),
+        },
+      ],
+    });
+    expect(input.movers.map((mover) => [mover.strike, mover.type, mover.changePct])).toEqual([
+      [25_600, 'CE', 50],
+      [25_600, 'PE', -5],
+    ]);
+    const text = dailySummaryDraft(input, Date.parse('2026-11-25T15:35:00+05:30')).text;
+    expect(text).toContain('telegram:1001 NSE: realized +₹1882.50');
+    expect(text).toContain('NSE 25600 CE +50.00% (OI 1.50L)');
+    expect(text).toContain('Data as of 15:35:00 IST');
   });
 });
