@@ -1,11 +1,9 @@
 import { pino } from 'pino';
 import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
-import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { MarketReplies } from '../../src/commands/chain-reply.ts';
 import type { Role } from '../../src/commands/catalog.ts';
-import { CommandCore } from '../../src/commands/command-core.ts';
+import type { CommandCore } from '../../src/commands/command-core.ts';
+import { fixedSnapshotCore } from './fixed-snapshot-core.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../../test/fakes/telegram-api-server.ts';
-import { SNAPSHOT, WINDOWS } from '../../test/render/chain-fixture.ts';
 
 /** Chat ids the benchmarks use, one per sample, so Telegram's 1-message-a-second per chat never paces them. */
 export const BENCH_CHATS = Array.from({ length: 120 }, (_, i) => 700_000 + i);
@@ -18,27 +16,9 @@ export async function benchTelegram(): Promise<{
   close(): Promise<void>;
 }> {
   const server = await startTelegramApiServer({ username: 'oi_bench_bot' });
-  const replies = new MarketReplies(WINDOWS);
-  const unavailable = () => {
-    throw new Error('not used by the benchmark');
-  };
-  const core = new CommandCore({
-    chains: parseChainSpecs(DEFAULT_CHAINS)!,
-    access: new Map<string, Role>(BENCH_CHATS.map((id) => [`telegram:${id}`, 'viewer'])),
-    snapshot: async () => ({ snapshot: SNAPSHOT, dataAgeS: 1 }),
-    chainReply: (chainId, snapshot, age) => replies.chain(chainId, snapshot, age),
-    oiReply: unavailable,
-    pcrReply: unavailable,
-    trading: {
-      placeOrder: unavailable,
-      exit: unavailable,
-      openPositions: unavailable,
-      pnl: unavailable,
-      dailyRealized: unavailable,
-    },
-    status: unavailable,
-    alerts: { get: unavailable, set: unavailable },
-  });
+  const core = fixedSnapshotCore(
+    new Map<string, Role>(BENCH_CHATS.map((id) => [`telegram:${id}`, 'viewer'])),
+  );
   const bot = await startTelegramBot({
     token: server.token,
     apiRoot: server.apiRoot,

@@ -10,6 +10,7 @@ import { summaryInput } from '../../src/alerts/summary-input.ts';
 import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
 import { parseAccess } from '../../src/commands/access.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
+import { samplePosition } from '../support/sample-position.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import type { ChainSnapshot, OptionRow } from '../../src/tracker/types.ts';
 
@@ -74,23 +75,12 @@ function closedEvent(owner: string, reason: string, level: number | null): Posit
     realized_pnl: 1882.5,
     closed_pnl: 1882.5,
     level,
-    position: {
-      id: 'NSE_P0001',
-      symbol: 'NIFTY26D0125600CE',
-      type: 'CE',
-      side: 'BUY',
-      entry_price: 120.5,
-      qty: 75,
-      entry_time: '2026-11-25T10:00:00+05:30',
+    position: samplePosition({
+      owner,
       exit_time: '2026-11-25T10:05:00+05:30',
       current_price: 145.6,
       mtm: 0,
-      exchange: 'NSE',
-      owner,
-      strike: 25_600,
-      target: 145.5,
-      stop: 95.5,
-    },
+    }),
   };
 }
 

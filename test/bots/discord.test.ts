@@ -17,6 +17,7 @@ import {
   type InjectedInteraction,
   type StoredMessage,
 } from '../fakes/discord-server.ts';
+import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT } from '../render/chain-fixture.ts';
 
 /** A real 1×1 PNG. */
@@ -36,24 +37,16 @@ const handled: string[] = [];
 const subscriptions = new Map<string, AlertSubscription>();
 const market = { delayMs: 0, noData: false, manyPositions: false };
 
-function position(request: OrderRequest, id = 'NSE_P0001'): PositionJson {
-  return {
+const position = (request: OrderRequest, id = 'NSE_P0001'): PositionJson =>
+  samplePosition({
     id,
+    owner: request.owner,
+    side: request.side,
     symbol: `NIFTY26D01${request.strike ?? 25_600}${request.type ?? 'CE'}`,
     type: request.type === 'PE' ? 'PE' : 'CE',
-    side: request.side,
-    entry_price: 120.5,
     qty: request.qty ?? 75,
-    entry_time: '2026-11-25T10:00:00+05:30',
-    current_price: 121,
-    mtm: 37.5,
-    exchange: 'NSE',
-    owner: request.owner,
     strike: request.strike ?? 25_600,
-    target: 145.5,
-    stop: 95.5,
-  };
-}
+  });
 
 const chainReply = async (chainId: string): Promise<Reply> => ({
   text: `${chainId} · ${chainId === 'BSE' ? 'SENSEX' : 'NIFTY 50'} · ATM 25600 · Live`,

@@ -16,6 +16,7 @@ import {
   type StoredMessage,
   type TelegramApiServer,
 } from '../fakes/telegram-api-server.ts';
+import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT, WINDOWS } from '../render/chain-fixture.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -27,24 +28,7 @@ const STRANGER = 5555;
 /** Every call the core made to the trading port. */
 const trading: string[] = [];
 
-function position(owner: string): PositionJson {
-  return {
-    id: 'NSE_P0001',
-    symbol: 'NIFTY26D0125600CE',
-    type: 'CE',
-    side: 'BUY',
-    entry_price: 120.5,
-    qty: 75,
-    entry_time: '2026-11-25T10:00:00+05:30',
-    current_price: 121,
-    mtm: 37.5,
-    exchange: 'NSE',
-    owner,
-    strike: 25_600,
-    target: 145.5,
-    stop: 95.5,
-  };
-}
+const position = (owner: string): PositionJson => samplePosition({ owner });
 
 /** A 6000+ character answer: a header and a 120-line table. */
 const LONG_TABLE = Array.from(

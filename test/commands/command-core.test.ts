@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import { parseAccess } from '../../src/commands/access.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { samplePosition } from '../support/sample-position.ts';
 import { UserError } from '../../src/errors.ts';
 import type { OrderRequest } from '../../src/http/paper-routes.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
@@ -9,24 +10,8 @@ import type { AlertSubscription } from '../../src/store/alert-subscriptions.ts';
 
 const orders: OrderRequest[] = [];
 
-function position(request: OrderRequest): PositionJson {
-  return {
-    id: 'NSE_P0001',
-    symbol: 'NIFTY26D0125600CE',
-    type: 'CE',
-    side: request.side,
-    entry_price: 120.5,
-    qty: request.qty ?? 75,
-    entry_time: '2026-11-25T10:00:00+05:30',
-    current_price: 121,
-    mtm: 37.5,
-    exchange: 'NSE',
-    owner: request.owner,
-    strike: 25_600,
-    target: 145.5,
-    stop: 95.5,
-  };
-}
+const position = (request: OrderRequest): PositionJson =>
+  samplePosition({ owner: request.owner, side: request.side, qty: request.qty ?? 75, current_price: 121 });
 
 const context: CommandContext = {
   chains: parseChainSpecs(DEFAULT_CHAINS)!,

@@ -5,25 +5,12 @@ import { parseAccess } from '../../src/commands/access.ts';
 import { COMMANDS } from '../../src/commands/catalog.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
 import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import { samplePosition } from '../support/sample-position.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 
 const orders: OrderRequest[] = [];
-const position = (request: OrderRequest): PositionJson => ({
-  id: 'NSE_P0001',
-  symbol: 'NIFTY26D0125600CE',
-  type: 'CE',
-  side: request.side,
-  entry_price: 120.5,
-  qty: request.qty ?? 75,
-  entry_time: '2026-11-25T10:00:00+05:30',
-  current_price: 121,
-  mtm: 0,
-  exchange: 'NSE',
-  owner: request.owner,
-  strike: 25_600,
-  target: 145.5,
-  stop: 95.5,
-});
+const position = (request: OrderRequest): PositionJson =>
+  samplePosition({ owner: request.owner, side: request.side, qty: request.qty ?? 75, mtm: 0 });
 
 const context: CommandContext = {
   chains: parseChainSpecs(DEFAULT_CHAINS)!,
