@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { WriteGate } from './write-gate.ts';
 
 export interface AlertSubscription {
   chat: string;
@@ -13,7 +14,10 @@ export class AlertSubscriptionStore {
   private readonly upsert: Database.Statement;
   private readonly selectEnabled: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly gate = new WriteGate(db),
+  ) {
     this.select = db.prepare('SELECT chat, enabled, muted_until FROM alert_subscriptions WHERE chat = ?');
     this.upsert = db.prepare(
       `INSERT INTO alert_subscriptions (chat, enabled, muted_until) VALUES (?, ?, ?)
@@ -32,7 +36,11 @@ export class AlertSubscriptionStore {
   }
 
   set(subscription: AlertSubscription): void {
-    this.upsert.run(subscription.chat, subscription.enabled ? 1 : 0, subscription.mutedUntil);
+    this.gate.run(
+      () => this.upsert.run(subscription.chat, subscription.enabled ? 1 : 0, subscription.mutedUntil),
+      'alert setting not saved',
+      '; try again shortly',
+    );
   }
 
   /** Chats that want alerts now: enabled, and not muted at `now` unless `includeMuted` (urgent alerts). */

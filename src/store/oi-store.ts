@@ -23,6 +23,7 @@ import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
+import { WriteGate } from './write-gate.ts';
 import type {
   CycleRecord,
   InstrumentRecord,
@@ -32,6 +33,7 @@ import type {
   UnderlyingPoint,
 } from './types.ts';
 
+export { StoreWriteError } from './write-gate.ts';
 export type {
   CycleRecord,
   InstrumentRecord,
@@ -41,8 +43,17 @@ export type {
   UnderlyingPoint,
 } from './types.ts';
 
-/** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a write waits for another program's write lock before failing with SQLITE_BUSY. The wait
+ * blocks the event loop, so it stays well under the ticker's 5 s watchdog; and only the first blocked
+ * write waits (see `WriteGate`).
+ */
+export const BUSY_TIMEOUT_MS = 2000;
+
+export interface OiStoreOptions {
+  /** Overrides `BUSY_TIMEOUT_MS` (whole milliseconds ≥ 0). */
+  busyTimeoutMs?: number;
+}
 
 /** A token and its observations as a JSON array of flat (seconds, oi, paise) triples, or null for none. */
 type PackedObservations = [token: number, packed: string | null];
@@ -54,6 +65,7 @@ export class OiStore {
   private session: SessionStore | undefined;
   private alerts: AlertSubscriptionStore | undefined;
   private readonly lock: StoreLock;
+  private readonly gate: WriteGate;
   private closed = false;
 
   private readonly upsertInstrumentStmt: Database.Statement;
@@ -79,12 +91,18 @@ export class OiStore {
    * lock and brings the schema up to date. Throws `StoreLockedError` when another live process has
    * it open.
    */
-  static open(path: string): OiStore {
+  static open(path: string, options: OiStoreOptions = {}): OiStore {
     if (typeof path !== 'string' || path.trim() === '') {
       throw new TypeError('OiStore.open() needs the database file path (DB_PATH), got an empty value');
     }
     if (path === ':memory:' || path.startsWith('file:')) {
       throw new TypeError(`OiStore.open() needs a plain file path, got ${path}`);
+    }
+    const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new RangeError(
+        `OiStore.open(): busyTimeoutMs must be whole milliseconds ≥ 0, got ${busyTimeoutMs}`,
+      );
     }
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const lock = acquireStoreLock(path);
@@ -92,7 +110,7 @@ export class OiStore {
     try {
       createPrivateFile(path);
       db = new Database(path, { fileMustExist: true });
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       migrate(db, path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -108,6 +126,7 @@ export class OiStore {
     this.path = path;
     this.db = db;
     this.lock = lock;
+    this.gate = new WriteGate(db);
 
     this.upsertInstrumentStmt = db.prepare(
       `INSERT INTO instruments (token, chain, symbol, strike, option_type, expiry, exchange, lot_size)
@@ -210,7 +229,7 @@ export class OiStore {
         );
       }
     }
-    this.upsertInstrumentsTx(rows);
+    this.gate.run(() => this.upsertInstrumentsTx(rows), 'instruments not stored');
   }
 
   /**
@@ -224,14 +243,14 @@ export class OiStore {
     requireFinite(cycle.underlyingPrice, 'underlyingPrice', context);
     requireFinite(cycle.atm, 'atm', context);
     validateObservations(cycle.observations, context);
-    this.saveCycleTx(cycle);
+    this.gate.run(() => this.saveCycleTx(cycle), `${context} not stored`);
   }
 
   /** Saves backfilled historical observations; an existing row (live data) is never overwritten. */
   saveObservations(rows: readonly ObservationRecord[]): void {
     this.assertOpen();
     validateObservations(rows, 'backfill');
-    this.saveObservationsTx(rows);
+    this.gate.run(() => this.saveObservationsTx(rows), 'backfilled observations not stored');
   }
 
   /** Epoch ms of the chain's last saved cycle, or null when none was saved. */
@@ -278,7 +297,10 @@ export class OiStore {
     this.assertOpen();
     requireFinite(ms, 'ms', 'pruneBefore');
     const cutoffDate = istDateOf(ms);
-    const result = this.pruneTx(firstSecondAtOrAfter(ms), cutoffDate);
+    const result = this.gate.run(
+      () => this.pruneTx(firstSecondAtOrAfter(ms), cutoffDate),
+      'old data not deleted',
+    );
     if (result.observations + result.underlying + result.instruments > 0) {
       this.db.pragma('incremental_vacuum');
       this.checkpoint();
@@ -292,37 +314,39 @@ export class OiStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /** Readable, and the last write went through (not ok while writes fail: locked database, full disk). */
   health(): StoreHealth {
     const base = { path: this.path, sizeBytes: this.sizeBytes() };
     if (this.closed) return { ok: false, ...base, error: 'store is closed' };
     if (!existsSync(this.path)) return { ok: false, ...base, error: 'database file is missing' };
     try {
       this.healthStmt.get();
-      return { ok: true, ...base };
+      const writeFailure = this.gate.describeFailure();
+      return writeFailure === null ? { ok: true, ...base } : { ok: false, ...base, error: writeFailure };
     } catch (error) {
       return { ok: false, ...base, error: error instanceof Error ? error.message : String(error) };
     }
   }
 
-  /** Closes the database (checkpointing the WAL) and removes the lock file. Safe to call twice. */
   /** Which chats get alerts, on this same connection. */
   alertSubscriptions(): AlertSubscriptionStore {
-    this.alerts ??= new AlertSubscriptionStore(this.db);
+    this.alerts ??= new AlertSubscriptionStore(this.db, this.gate);
     return this.alerts;
   }
 
   /** The Kite session set from chat, on this same connection. */
   sessionStore(): SessionStore {
-    this.session ??= new SessionStore(this.db);
+    this.session ??= new SessionStore(this.db, this.gate);
     return this.session;
   }
 
   /** The paper-trading tables, on this same connection (one file, one lock). */
   paperStore(): PaperStore {
-    this.paper ??= new PaperStore(this.db);
+    this.paper ??= new PaperStore(this.db, this.gate);
     return this.paper;
   }
 
+  /** Closes the database (checkpointing the WAL) and removes the lock file. Safe to call twice. */
   close(): void {
     if (this.closed) return;
     this.closed = true;

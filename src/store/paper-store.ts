@@ -15,6 +15,7 @@
  */
 import type Database from 'better-sqlite3';
 import { IST_OFFSET_MS } from '../util/ist.ts';
+import { WriteGate } from './write-gate.ts';
 
 /** A paper position as stored: prices in paise (exact), times in UTC epoch ms. */
 export interface PositionRecord {
@@ -86,7 +87,8 @@ export function positionId(chainId: string, seq: number): string {
 
 /**
  * Every write is one transaction that has committed (and been fsynced) when the call returns, so the
- * caller may acknowledge it.
+ * caller may acknowledge it. A write the database cannot take (locked by another program, disk full)
+ * throws `StoreWriteError` (a `UserError` saying the order was not placed or nothing was closed).
  */
 export class PaperStore {
   private readonly db: Database.Database;
@@ -102,7 +104,10 @@ export class PaperStore {
   private readonly openTx: (position: NewPosition) => string;
   private readonly closeTx: (exits: readonly PositionExit[]) => void;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly gate = new WriteGate(db),
+  ) {
     this.db = db;
     this.baseSynchronous = db.pragma('synchronous', { simple: true }) as number;
     this.nextSeqStmt = db
@@ -170,7 +175,11 @@ export class PaperStore {
     requireWhole(position.targetPaise, 'targetPaise', 1);
     requireWhole(position.stopPaise, 'stopPaise', 1);
     requireWhole(position.entryTime, 'entryTime', 0);
-    return this.durably(() => this.openTx(position));
+    return this.gate.run(
+      () => this.durably(() => this.openTx(position)),
+      'the order was not placed',
+      '; try again shortly',
+    );
   }
 
   /** Closes one open position; throws (changing nothing) when it is not open. */
@@ -186,7 +195,11 @@ export class PaperStore {
       requireWhole(e.realizedPaise, 'realizedPaise', Number.MIN_SAFE_INTEGER);
       requireWhole(e.exitTime, 'exitTime', 0);
     }
-    this.durably(() => this.closeTx(exits));
+    this.gate.run(
+      () => this.durably(() => this.closeTx(exits)),
+      exits.length === 1 ? `${exits[0]!.id} was not closed` : 'nothing was closed',
+      '; try again shortly',
+    );
   }
 
   /** Every open position, in id order. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { WriteGate } from './write-gate.ts';
 
 /** A Kite session an admin set from chat; secret, so it is never logged. */
 export type StoredSession =
@@ -18,7 +19,10 @@ export class SessionStore {
   private readonly selectStmt: Database.Statement;
   private readonly upsertStmt: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly gate = new WriteGate(db),
+  ) {
     this.selectStmt = db.prepare(
       'SELECT kind, api_key, token, user_id, saved_at FROM kite_session WHERE id = 1',
     );
@@ -38,10 +42,10 @@ export class SessionStore {
   }
 
   save(session: StoredSession): void {
-    if (session.kind === 'access_token') {
-      this.upsertStmt.run('access_token', session.apiKey, session.accessToken, null, session.savedAt);
-    } else {
-      this.upsertStmt.run('enctoken', null, session.enctoken, session.userId, session.savedAt);
-    }
+    const row =
+      session.kind === 'access_token'
+        ? ['access_token', session.apiKey, session.accessToken, null, session.savedAt]
+        : ['enctoken', null, session.enctoken, session.userId, session.savedAt];
+    this.gate.run(() => this.upsertStmt.run(...row), 'Kite session not saved', '; try again shortly');
   }
 }
