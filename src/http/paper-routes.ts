@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { StoreWriteError } from '../store/write-gate.ts';
 import type { PositionJson } from '../paper/position.ts';
 import type { ApiRoute } from './api-server.ts';
 
@@ -60,6 +61,9 @@ function numeric(value: unknown, name: string, example: string): number | undefi
 }
 
 function refusal(error: unknown): { status: number; body: unknown } {
+  // The database could not store it: the server's fault, not the request's.
+  if (error instanceof StoreWriteError)
+    return { status: 503, body: { success: false, message: error.message } };
   if (error instanceof UserError) return { status: 400, body: { success: false, message: error.message } };
   throw error;
 }

@@ -11,6 +11,8 @@ const COVERAGE_MINUTES = 30;
 export class Backfiller {
   private readonly done = new Set<number>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Backfilled points the store refused (locked, disk full); saved again on the next request. */
+  private unsaved: { token: number; time: number; oi: number; ltp: number }[] = [];
   /** The last failure's message, cleared by the next success. */
   lastError: string | null = null;
 
@@ -25,6 +27,7 @@ export class Backfiller {
   /** Starts fetches for the tokens that need one; does not wait for them. */
   request(tokens: Iterable<number>, now: number): void {
     if (this.minutes <= 0) return;
+    if (this.unsaved.length > 0) this.save(this.unsaved.splice(0));
     for (const token of tokens) {
       if (this.done.has(token) || this.inFlight.has(token)) continue;
       if (!this.history.needsBackfill(token, now, COVERAGE_MINUTES)) {
@@ -50,13 +53,18 @@ export class Backfiller {
       );
       this.done.add(token);
       this.lastError = null;
-      try {
-        this.store.saveObservations(added.map((point) => ({ token, ...point })));
-      } catch (error) {
-        this.onStoreError(error);
-      }
+      this.save(added.map((point) => ({ token, ...point })));
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private save(rows: { token: number; time: number; oi: number; ltp: number }[]): void {
+    try {
+      this.store.saveObservations(rows);
+    } catch (error) {
+      this.unsaved.push(...rows);
+      this.onStoreError(error);
     }
   }
 }

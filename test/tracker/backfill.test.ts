@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Candle } from '../../src/kite/types.ts';
+import { Backfiller } from '../../src/tracker/backfill.ts';
+import { OiHistory } from '../../src/tracker/oi-history.ts';
+import type { ChainStore, MarketRest, ObservationRow } from '../../src/tracker/ports.ts';
+
+const NOW = Date.parse('2026-11-25T10:00:00+05:30');
+const TOKEN = 12_345 * 256 + 2;
+
+function candles(): Candle[] {
+  return Array.from({ length: 10 }, (_, i) => ({
+    time: NOW - (10 - i) * 60_000,
+    open: 100,
+    high: 101,
+    low: 99,
+    close: 100 + i,
+    volume: 10,
+    oi: 1000 + i,
+  }));
+}
+
+describe('Backfiller', () => {
+  it('keeps backfilled points the store refused and saves them on the next request', async () => {
+    const saved: ObservationRow[] = [];
+    let storeFails = true;
+    const store = {
+      saveObservations(rows: ObservationRow[]) {
+        if (storeFails) throw new Error('database is locked');
+        saved.push(...rows);
+      },
+    } as unknown as ChainStore;
+    const rest: MarketRest = {
+      historicalMinutes: async () => candles(),
+      quote: async () => new Map(),
+    };
+    const errors: unknown[] = [];
+    const backfiller = new Backfiller(rest, new OiHistory(), store, 40, (error) => errors.push(error));
+    backfiller.request([TOKEN], NOW);
+    await backfiller.settled();
+    expect(errors).toHaveLength(1);
+    expect(saved).toHaveLength(0);
+
+    storeFails = false;
+    backfiller.request([TOKEN], NOW + 30_000);
+    await backfiller.settled();
+    expect(saved.map((row) => row.time)).toEqual(candles().map((candle) => candle.time));
+    backfiller.request([TOKEN], NOW + 60_000);
+    expect(saved).toHaveLength(10);
+  });
+});
