@@ -61,6 +61,8 @@ const redactToken = (d: unknown): unknown =>
 export class FakeGateway {
   readonly ops: GatewayOpRecord[] = [];
   readonly connections: GatewayConnectionRecord[] = [];
+  /** While false, heartbeats go unanswered (a zombie connection, as the client sees it). */
+  acknowledgeHeartbeats = true;
   private session: Session | null = null;
   private readonly sockets = new Set<WebSocket>();
 
@@ -94,6 +96,21 @@ export class FakeGateway {
     const socket = this.session?.socket;
     if (!socket) throw new Error('The gateway has no connected client to drop');
     socket.close(code, reason);
+  }
+
+  /** Cuts the client's TCP connection without a close frame (the client sees 1006). */
+  terminate(): void {
+    const socket = this.session?.socket;
+    if (!socket) throw new Error('The gateway has no connected client to cut off');
+    socket.terminate();
+  }
+
+  /** Ends the session and closes the socket: the client's RESUME gets INVALID_SESSION and must IDENTIFY. */
+  invalidateSession(code = 4000): void {
+    const socket = this.session?.socket;
+    if (!socket) throw new Error('The gateway has no connected client to invalidate');
+    this.session = null;
+    socket.close(code, 'session invalidated by the test');
   }
 
   close(): void {
@@ -134,6 +151,7 @@ export class FakeGateway {
       this.options.onChange();
       switch (payload.op) {
         case OP.heartbeat:
+          if (!this.acknowledgeHeartbeats) return;
           return this.send(socket, { op: OP.heartbeatAck, d: null, s: null, t: null });
         case OP.identify:
           if (session) return socket.close(4005, 'Already authenticated');

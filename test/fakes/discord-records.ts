@@ -69,6 +69,7 @@ export interface RestCall {
   /** The path after `/api/v10`, e.g. `/channels/123/messages`. */
   path: string;
   query: string;
+  /** The HTTP status answered; -1 when the answer was lost (connection reset), 0 when it never came (hang). */
   status: number;
   authorized: boolean;
   body: unknown;

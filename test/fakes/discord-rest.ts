@@ -166,16 +166,21 @@ function send(response: ServerResponse, result: RestResponse, bucket: string): v
     .end(JSON.stringify(result.body));
 }
 
+/** How an injected failure treats a handled request: its answer is lost, or never comes. */
+type Withheld = { withhold: 'lost-response' } | { withhold: 'hang'; process: boolean };
+
 function injectedFailure(
   state: FakeDiscordState,
   line: string,
   request: IncomingMessage,
-): RestResponse | 'network' | null {
+): RestResponse | Withheld | 'network' | null {
   const pending = state.failures.find((failure) => failure.remaining > 0 && failure.pattern.test(line));
   if (!pending) return null;
   pending.remaining -= 1;
   const failure = pending.failure;
+  if ('hang' in failure) return { withhold: 'hang', process: failure.process === true };
   if ('network' in failure) {
+    if (failure.network === 'lost-response') return { withhold: 'lost-response' };
     request.socket.destroy();
     return 'network';
   }
@@ -210,24 +215,44 @@ export async function handleRest(
   const { body, uploads } = await readBody(request, url);
   const authorized = request.headers.authorization === `Bot ${state.token}`;
   const bucket = createHash('sha1').update(`${method} ${path}`).digest('hex').slice(0, 16);
-  const finish = (result: RestResponse) => {
+  const record = (status: number) => {
     state.calls.push({
       method,
       path,
       query: url.search,
-      status: result.status,
+      status,
       authorized,
       body,
       fileNames: [...uploads.values()].map((upload) => upload.filename),
       at: Date.now(),
     });
+  };
+  let finish = (result: RestResponse) => {
+    record(result.status);
     send(response, result, bucket);
     state.changed();
   };
   if (versioned?.[1] !== '10') return finish(apiError(400, 50041, 'Invalid API version'));
   const failure = injectedFailure(state, `${method} ${path}`, request);
   if (failure === 'network') return void state.changed();
-  if (failure) return finish(failure);
+  if (failure && 'withhold' in failure) {
+    const lost = failure.withhold === 'lost-response';
+    if (!lost) {
+      state.hung.add(response);
+      response.on('close', () => state.hung.delete(response) && state.changed());
+    }
+    if (!lost && !failure.process) {
+      record(0);
+      return void state.changed();
+    }
+    // The request is handled but its answer never reaches the client.
+    finish = () => {
+      record(lost ? -1 : 0);
+      if (lost) request.socket.destroy();
+      state.changed();
+    };
+  }
+  if (failure && 'status' in failure) return finish(failure);
   const matches = ROUTES.filter((candidate) => candidate.pattern.test(path));
   const matched = matches.find((candidate) => candidate.method === method);
   if (!matched)

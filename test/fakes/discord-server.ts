@@ -84,6 +84,16 @@ export interface DiscordServer {
   }): InjectedInteraction;
   /** Closes the client's gateway socket with a resumable code; the client should RESUME. */
   dropGateway(code?: number): void;
+  /** Cuts the gateway's TCP connection without a close frame; the client should RESUME. */
+  terminateGateway(): void;
+  /** Ends the gateway session and closes the socket: the RESUME is refused and the client must IDENTIFY. */
+  invalidateGatewaySession(): void;
+  /** Stops (false) or resumes (true) answering the client's heartbeats. */
+  acknowledgeHeartbeats(yes: boolean): void;
+  /** Requests held open by a `hang` failure. */
+  readonly hungRequests: number;
+  /** Drops the connections of requests held by a `hang` failure; returns how many. */
+  releaseHung(): number;
   /**
    * Fails the next `times` requests matching `route` (`'POST /channels/:id/messages'`, a path alone for any
    * method, `*` for the rest of a path, or a RegExp on `"<METHOD> <path>"`).
@@ -246,6 +256,17 @@ export async function startDiscordServer(options: DiscordServerOptions = {}): Pr
     },
 
     dropGateway: (code) => gateway.drop(code),
+    terminateGateway: () => gateway.terminate(),
+    invalidateGatewaySession: () => gateway.invalidateSession(),
+    acknowledgeHeartbeats: (yes) => void (gateway.acknowledgeHeartbeats = yes),
+    get hungRequests() {
+      return state.hung.size;
+    },
+    releaseHung() {
+      const held = [...state.hung];
+      for (const response of held) response.socket?.destroy();
+      return held.length;
+    },
 
     failNext(route, failure, times = 1) {
       state.failures.push({ pattern: failurePattern(route), failure, remaining: times });

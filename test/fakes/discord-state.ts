@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import {
   messageObject,
   snowflake,
@@ -45,10 +46,16 @@ export interface RegisteredCommand {
   [key: string]: unknown;
 }
 
+/**
+ * `network: true` resets the connection before the request is handled; `lost-response` handles it and
+ * then resets, so the answer is lost; `hang` accepts it and never answers (with `process`, handled first)
+ * until `releaseHung()` or the client gives up.
+ */
 export type Failure =
   | { status: 429; retryAfter: number; global?: boolean }
   | { status: 500 | 502 | 503 | 504 }
-  | { network: true };
+  | { network: true | 'lost-response' }
+  | { hang: true; process?: boolean };
 
 export interface PendingFailure {
   pattern: RegExp;
@@ -80,6 +87,8 @@ export class FakeDiscordState extends EventEmitter {
   globalCommands: RegisteredCommand[] = [];
   readonly guildCommands = new Map<string, RegisteredCommand[]>();
   readonly failures: PendingFailure[] = [];
+  /** Requests held open by a `hang` failure. */
+  readonly hung = new Set<ServerResponse>();
   private readonly nonces = new Map<string, StoredMessage>();
 
   constructor(

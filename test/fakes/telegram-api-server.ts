@@ -21,7 +21,7 @@ export interface ApiCall {
   files: Record<string, UploadedFile>;
   /** Arrival time, epoch ms. */
   at: number;
-  /** The HTTP status answered (0 while a long poll is pending, -1 for a reset connection). */
+  /** The HTTP status answered (0 while a long poll or a hung call is pending, -1 for a reset connection). */
   status: number;
 }
 
@@ -71,9 +71,16 @@ export interface CallbackAnswer {
   show_alert?: boolean;
 }
 
-/** An injected failure: a 429 with retry_after, another error status, or a connection reset. */
+/**
+ * An injected failure: a 429 with retry_after, another error status, a connection reset before the
+ * method runs (`reset`) or after it ran, so its answer is lost (`lost-response`), or a request that is
+ * accepted and never answered (`hang`; with `process` the method runs first) until `releaseHung()`.
+ */
 export type Failure =
-  { status: 429; retryAfter: number } | { status: number; description?: string } | { network: 'reset' };
+  | { status: 429; retryAfter: number }
+  | { status: number; description?: string }
+  | { network: 'reset' | 'lost-response' }
+  | { hang: true; process?: boolean };
 
 export interface InjectedMessage {
   chatId: number;
@@ -281,6 +288,8 @@ export async function startTelegramApiServer(options: { token?: string; username
   let nextFileId = 1;
   let closed = false;
   let pollWaiter: { wake: () => void; conflict: () => void } | undefined;
+  /** Requests held open by a `hang` failure, with their calls. */
+  const hung = new Map<ServerResponse, ApiCall>();
 
   const changed = () => events.emit('change');
   const now = () => Math.floor(Date.now() / 1000);
@@ -364,6 +373,20 @@ export async function startTelegramApiServer(options: { token?: string; username
       text: input.text,
       fromBot: false,
     });
+  }
+
+  /** Queues a button press on `message` by user `fromId`; returns the query id. */
+  function callbackQuery(message: StoredMessage, fromId: number, data: string): string {
+    const id = String(nextQueryId++);
+    callbackQueries.set(id, { answered: false });
+    queueUpdate('callback_query', {
+      id,
+      from: { id: fromId, is_bot: false, first_name: `User ${fromId}` },
+      message: apiMessage(message),
+      chat_instance: `instance-${message.chat.id}`,
+      data,
+    });
+    return id;
   }
 
   function checkMarkup(markup: unknown): StoredMessage['reply_markup'] {
@@ -604,8 +627,19 @@ export async function startTelegramApiServer(options: { token?: string; username
       if (requestToken !== token) throw new ApiError(401, 'Unauthorized');
       const failure = failures.get(method)?.shift();
       if (failure && 'network' in failure) {
+        if (failure.network === 'lost-response') await methods[method]?.(call.body, call.files, res);
         call.status = -1;
         res.socket?.destroy();
+        changed();
+        return;
+      }
+      if (failure && 'hang' in failure) {
+        if (failure.process) await methods[method]?.(call.body, call.files, res);
+        hung.set(res, call);
+        res.on('close', () => {
+          if (hung.delete(res)) call.status = -1;
+          changed();
+        });
         changed();
         return;
       }
@@ -707,24 +741,43 @@ export async function startTelegramApiServer(options: { token?: string; username
           input.label === undefined ? candidate.callback_data === input.data : candidate.text === input.label,
         );
       if (!button?.callback_data) throw new Error(`message ${input.messageId} has no such button`);
-      const id = String(nextQueryId++);
-      callbackQueries.set(id, { answered: false });
-      queueUpdate('callback_query', {
-        id,
-        from: { id: input.fromId, is_bot: false, first_name: `User ${input.fromId}` },
-        message: apiMessage(message),
-        chat_instance: `instance-${input.chatId}`,
-        data: button.callback_data,
-      });
-      return id;
+      return callbackQuery(message, input.fromId, button.callback_data);
     },
     /** The answer to a button press, once answerCallbackQuery came. */
     callbackAnswer(queryId: string): CallbackAnswer | undefined {
       return callbackQueries.get(queryId)?.answer;
     },
+    /** Queues any update as is, e.g. a sticker message or a service message. */
+    injectUpdate(type: string, payload: Record<string, unknown>): void {
+      queueUpdate(type, payload);
+    },
+    /** A button press with any callback_data, as a modified client can send; returns the query id. */
+    forgeCallbackQuery(input: { chatId: number; fromId: number; messageId: number; data: string }): string {
+      const message = findMessage(input.chatId, input.messageId);
+      if (!message) throw new Error(`no message ${input.messageId} in chat ${input.chatId}`);
+      return callbackQuery(message, input.fromId, input.data);
+    },
+    /** Whether a long poll is waiting for updates (a failure armed now hits the poll after it). */
+    get pollPending(): boolean {
+      return pollWaiter !== undefined;
+    },
+    /** Calls held open by a `hang` failure. */
+    get hungCalls(): ApiCall[] {
+      return [...hung.values()];
+    },
+    /** Drops the connections of every hung call (as a proxy timing out would); returns how many. */
+    releaseHung(): number {
+      const held = [...hung.keys()];
+      for (const res of held) res.socket?.destroy();
+      return held.length;
+    },
     /** The next call(s) of `method` fail like this, in order. */
     failNext(method: string, failure: Failure): void {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    /** Forgets failures not yet used. */
+    clearFailures(): void {
+      failures.clear();
     },
     /** The bot's messages in a chat, in order, as they are now. */
     sent(chatId: number): StoredMessage[] {

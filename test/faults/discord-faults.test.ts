@@ -1,0 +1,353 @@
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot.ts';
+import type { Alert } from '../../src/alerts/alert.ts';
+import { AlertEngine } from '../../src/alerts/alert-engine.ts';
+import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
+import { parseAccess } from '../../src/commands/access.ts';
+import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import type { PositionClosedEvent } from '../../src/paper/types.ts';
+import { startDiscordServer, type DiscordServer, type InjectedInteraction } from '../fakes/discord-server.ts';
+import { samplePosition } from '../support/sample-position.ts';
+
+/**
+ * Alerts and commands through the real Discord adapter (discord.js) while the loopback Discord answers
+ * 429s and 5xx, drops connections before or after it handled a request, never answers, or loses the
+ * gateway in the ways a real connection does.
+ */
+
+const VIEWER = '300000000000000001';
+const TRADER = '300000000000000002';
+const chains = parseChainSpecs(DEFAULT_CHAINS)!;
+const CHANNEL_MESSAGES = 'POST /channels/:id/messages';
+/** discord.js's REST timeout (its default; the adapter does not change it). */
+const REST_TIMEOUT_MS = 15_000;
+
+const context: CommandContext = {
+  chains,
+  access: parseAccess(`discord:${VIEWER}=viewer,discord:${TRADER}=trader`)!,
+  snapshot: async () => null,
+  chainReply: async () => ({ text: 'unused' }),
+  oiReply: async () => ({ text: 'unused' }),
+  pcrReply: async () => ({ text: 'unused' }),
+  trading: {
+    placeOrder: () => {
+      throw new Error('no trading in these tests');
+    },
+    exit: () => [],
+    openPositions: () => [],
+    pnl: () => ({}),
+    dailyRealized: () => [],
+  },
+  status: () => ({ version: '0.1.0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
+  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => undefined },
+};
+
+const logs: string[] = [];
+const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
+
+let server: DiscordServer;
+let bot: DiscordBot;
+let alertChannel: string;
+let otherChannel: string;
+
+beforeAll(async () => {
+  server = await startDiscordServer({ heartbeatIntervalMs: 1000 });
+  [alertChannel, otherChannel] = server.channelIds as [string, string];
+  bot = await startDiscordBot({
+    token: server.token,
+    apiRoot: server.apiRoot,
+    guildId: server.guildId,
+    alertChannelId: alertChannel,
+    core: new CommandCore(context),
+    chains,
+    logger,
+    alertRetryDelaysMs: [100, 200, 400],
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await server?.close();
+});
+
+afterEach(() => {
+  server.clearFailures();
+  server.releaseHung();
+  server.acknowledgeHeartbeats(true);
+});
+
+let nextPosition = 1;
+/** A stop-loss exit of a fresh position owned by `owner`; its id marks the alert. */
+function stopLoss(owner: string): PositionClosedEvent {
+  const id = `NSE_P${String(nextPosition++).padStart(4, '0')}`;
+  return {
+    exchange: 'NSE',
+    position_id: id,
+    exit_reason: 'Stop Loss (-25)',
+    exit_price: 95.5,
+    realized_pnl: -1875,
+    closed_pnl: -1875,
+    level: 95.5,
+    position: samplePosition({ id, owner }),
+  };
+}
+
+/** An alert engine that sends through the real bot; `subscribers` get every broadcast. */
+function alertEngine(subscribers: string[] = []): AlertEngine {
+  const engine = new AlertEngine({
+    subscriptions: { recipients: () => subscribers },
+    access: new Map(),
+    windows: [5],
+    thresholds: [8],
+    cooldownMinutes: 15,
+    quietHours: null,
+    logger,
+  });
+  engine.addNotifier(bot);
+  return engine;
+}
+
+let nextAlert = 1;
+function alert(overrides: Partial<Alert> = {}): Alert {
+  const id = `discord-fault-${nextAlert++}`;
+  return {
+    id,
+    kind: 'feed_down',
+    title: `Market data down (${id})`,
+    text: 'No ticks for 60 s.\nData as of 10:15:00 IST.',
+    priority: 'default',
+    dataTime: Date.now(),
+    tags: ['feed'],
+    recipients: [],
+    broadcast: true,
+    ...overrides,
+  };
+}
+
+/** Messages in `channel` whose embed says `marker` (in its title or its markdown-escaped description). */
+const postsOf = (channel: string, marker: string) =>
+  server.channelMessages.filter(
+    (message) =>
+      message.channelId === channel &&
+      message.embeds.some((embed) =>
+        `${String(embed.title)}\n${String(embed.description).replaceAll('\\', '')}`.includes(marker),
+      ),
+  );
+
+const postsTo = (channel: string) =>
+  server.calls.filter((call) => call.method === 'POST' && call.path === `/channels/${channel}/messages`);
+
+const nonceOf = (call: { body: unknown }) => (call.body as { nonce?: string }).nonce;
+
+const logged = (text: string, since = 0) => logs.slice(since).filter((line) => line.includes(text));
+
+async function answerOf(interaction: InjectedInteraction, timeoutMs = 10_000) {
+  await server.waitFor(
+    () => server.callbacks.find((entry) => entry.interactionId === interaction.id),
+    timeoutMs,
+    `the answer to interaction ${interaction.id}`,
+  );
+  const record = server.interaction(interaction.id)!;
+  return server.message(record.originalMessageId!)!;
+}
+
+const callbacksOf = (interaction: InjectedInteraction) =>
+  server.callbacks.filter((entry) => entry.interactionId === interaction.id);
+
+const callbackCalls = (interaction: InjectedInteraction) =>
+  server.calls.filter((call) => call.path.startsWith(`/interactions/${interaction.id}/`));
+
+const help = (userId = VIEWER) =>
+  server.injectSlashCommand({ name: 'help', options: { command: 'buy' }, userId, channelId: otherChannel });
+
+describe('Discord alerts while the REST API fails', () => {
+  it('waits out a 429 on the channel route; the alert channel and a subscribed channel each get the auto-exit once', async () => {
+    const engine = alertEngine([`discord-channel:${otherChannel}`]);
+    const since = logs.length;
+    server.failNext(CHANNEL_MESSAGES, { status: 429, retryAfter: 1 }, 1);
+    const event = stopLoss(`discord:${TRADER}`);
+    engine.onPositionClosed(event);
+    await engine.idle();
+    const inAlertChannel = postsOf(alertChannel, event.position_id);
+    expect(inAlertChannel).toHaveLength(1);
+    expect(inAlertChannel[0]!.mentions).toEqual([TRADER]);
+    expect(postsOf(otherChannel, event.position_id)).toHaveLength(1);
+    expect(logged('Discord rate limit: waiting', since)).toHaveLength(1);
+    expect(logged('alert could not be delivered', since)).toEqual([]);
+  });
+
+  it('waits out a global 429 and posts the alert once', async () => {
+    server.failNext(CHANNEL_MESSAGES, { status: 429, retryAfter: 1, global: true }, 1);
+    const sent = alert();
+    const started = Date.now();
+    await bot.notify(sent);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+  });
+
+  it('retries 5xx past discord.js’s own three retries, and posts once', async () => {
+    const before = postsTo(alertChannel).length;
+    server.failNext(CHANNEL_MESSAGES, { status: 502 }, 3);
+    server.failNext(CHANNEL_MESSAGES, { status: 503 }, 2);
+    server.failNext(CHANNEL_MESSAGES, { status: 504 }, 1);
+    const sent = alert();
+    await bot.notify(sent);
+    expect(
+      postsTo(alertChannel)
+        .slice(before)
+        .map((call) => call.status),
+    ).toEqual([502, 502, 502, 503, 503, 504, 200]);
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+  });
+
+  it('retries a connection reset before Discord saw the request, and posts once', async () => {
+    const before = postsTo(alertChannel).length;
+    server.failNext(CHANNEL_MESSAGES, { network: true }, 2);
+    const sent = alert();
+    await bot.notify(sent);
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+    expect(postsTo(alertChannel).slice(before).at(-1)!.status).toBe(200);
+  });
+
+  it('posts once when the answer is lost after Discord stored the message: the retry carries the same nonce', async () => {
+    const before = postsTo(alertChannel).length;
+    server.failNext(CHANNEL_MESSAGES, { network: 'lost-response' }, 1);
+    const sent = alert();
+    await bot.notify(sent);
+    const tries = postsTo(alertChannel).slice(before);
+    expect(tries.map((call) => call.status)).toEqual([-1, 200]);
+    expect(nonceOf(tries[1]!)).toBe(nonceOf(tries[0]!));
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+  });
+
+  it(
+    'a request that never answers is abandoned after discord.js’s 15 s timeout and retried; the nonce keeps it to one post, and other channels are not held up',
+    async () => {
+      const before = postsTo(alertChannel).length;
+      server.failNext(`POST /channels/${alertChannel}/messages`, { hang: true, process: true }, 1);
+      const stuck = alert();
+      const stuckDelivered = bot.notify(stuck);
+      await server.waitFor(() => server.hungRequests === 1, 5000, 'the hung request');
+
+      // To a subscribed channel and (as it has a Discord recipient) to the alert channel.
+      const other = alert({ broadcast: false, recipients: [`discord-channel:${otherChannel}`] });
+      const otherDelivered = bot.notify(other);
+      await server.waitFor(() => postsOf(otherChannel, other.title).length === 1, 5000, 'the other channel');
+      expect(server.hungRequests).toBe(1);
+
+      await Promise.all([stuckDelivered, otherDelivered]);
+      const stuckTries = postsTo(alertChannel)
+        .slice(before)
+        .filter((call) => nonceOf(call) === nonceOf(postsTo(alertChannel)[before]!));
+      expect(stuckTries.map((call) => call.status)).toEqual([0, 200]);
+      expect(stuckTries[1]!.at - stuckTries[0]!.at).toBeGreaterThanOrEqual(REST_TIMEOUT_MS - 500);
+      expect(postsOf(alertChannel, stuck.title)).toHaveLength(1);
+      expect(postsOf(alertChannel, other.title)).toHaveLength(1);
+      expect(postsOf(otherChannel, other.title)).toHaveLength(1);
+    },
+    REST_TIMEOUT_MS + 15_000,
+  );
+
+  // Product bug (reported): once the adapter's retries are spent (discord.js's 4 tries, then 1 s, 5 s and
+  // 15 s by default) the AlertEngine logs "alert could not be delivered" and drops the alert; nothing
+  // posts it once Discord is back. Flip to `it` when the engine redelivers alerts a notifier gave up on.
+  it.fails(
+    'an auto-exit is still posted once Discord is back from an outage longer than the retries',
+    async () => {
+      const engine = alertEngine();
+      server.failNext(CHANNEL_MESSAGES, { status: 503 }, 40);
+      const event = stopLoss(`discord:${TRADER}`);
+      engine.onPositionClosed(event);
+      await engine.idle();
+      server.clearFailures();
+      await server.waitFor(() => postsOf(alertChannel, event.position_id).length === 1, 6000, 'the alert');
+    },
+  );
+});
+
+describe('Discord gateway faults', () => {
+  const ops = (op: number) => server.gatewayOps.filter((record) => record.op === op).length;
+
+  it('a resumable close: an alert sent meanwhile posts once, and the command Discord replays on RESUME is answered once', async () => {
+    const [identifies, resumes] = [ops(2), ops(6)];
+    server.dropGateway(4000);
+    await server.waitFor(() => !server.gatewayConnected, 3000, 'the drop');
+    const missed = help();
+    const sent = alert();
+    await bot.notify(sent);
+    const answer = await answerOf(missed);
+    expect(answer.content).toContain('Example: /buy NSE 25600CE 75');
+    expect(callbacksOf(missed)).toHaveLength(1);
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+    expect(ops(6)).toBe(resumes + 1);
+    expect(ops(2)).toBe(identifies);
+  });
+
+  it('a connection cut without a close frame is resumed and keeps answering', async () => {
+    const [identifies, resumes] = [ops(2), ops(6)];
+    server.terminateGateway();
+    await server.waitFor(() => ops(6) === resumes + 1 && server.gatewayConnected, 10_000, 'the resume');
+    const after = help();
+    await answerOf(after);
+    expect(callbacksOf(after)).toHaveLength(1);
+    expect(ops(2)).toBe(identifies);
+  });
+
+  it('a zombie connection (heartbeats never acknowledged) is dropped and resumed', async () => {
+    const [identifies, resumes, connections] = [ops(2), ops(6), server.gatewayConnections.length];
+    server.acknowledgeHeartbeats(false);
+    await server.waitFor(
+      () => server.gatewayConnections.length > connections,
+      10_000,
+      'a new gateway connection',
+    );
+    server.acknowledgeHeartbeats(true);
+    await server.waitFor(() => ops(6) === resumes + 1 && server.gatewayConnected, 10_000, 'the resume');
+    const after = help();
+    await answerOf(after);
+    expect(callbacksOf(after)).toHaveLength(1);
+    expect(ops(2)).toBe(identifies);
+  });
+
+  it('a session Discord ended: the RESUME is refused, the bot identifies anew and keeps answering', async () => {
+    const identifies = ops(2);
+    server.invalidateGatewaySession();
+    await server.waitFor(() => ops(2) === identifies + 1 && server.gatewayConnected, 15_000, 'a new session');
+    const after = help();
+    await answerOf(after);
+    expect(callbacksOf(after)).toHaveLength(1);
+    const sent = alert();
+    await bot.notify(sent);
+    expect(postsOf(alertChannel, sent.title)).toHaveLength(1);
+  });
+});
+
+describe('Discord command answers while REST fails', () => {
+  it('a 500 on the interaction callback is retried by discord.js; one answer', async () => {
+    server.failNext('POST /interactions/:id/:token/callback', { status: 500 }, 1);
+    const interaction = help();
+    const answer = await answerOf(interaction);
+    expect(answer.content).toContain('Example: /buy');
+    expect(callbacksOf(interaction)).toHaveLength(1);
+    expect(callbackCalls(interaction).map((call) => call.status)).toEqual([500, 204]);
+  });
+
+  it('a 429 on the interaction callback is waited out; one answer', async () => {
+    server.failNext('POST /interactions/:id/:token/callback', { status: 429, retryAfter: 0.5 }, 1);
+    const interaction = help();
+    await answerOf(interaction);
+    expect(callbacksOf(interaction)).toHaveLength(1);
+    expect(callbackCalls(interaction).map((call) => call.status)).toEqual([429, 204]);
+  });
+
+  // Product bug (reported): discord.js retries only aborts and ECONNRESET, not undici's "other side
+  // closed", and InteractionAnswerer gives up on the first failure, so the user sees "The application
+  // did not respond". Flip to `it` when the answerer retries a network failure within the 3 s window.
+  it.fails('a connection reset on the interaction callback is retried in time; one answer', async () => {
+    server.failNext('POST /interactions/:id/:token/callback', { network: true }, 1);
+    const interaction = help();
+    await answerOf(interaction, 3000);
+    expect(callbacksOf(interaction)).toHaveLength(1);
+  });
+});

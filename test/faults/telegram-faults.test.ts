@@ -1,0 +1,341 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
+import type { Alert } from '../../src/alerts/alert.ts';
+import { AlertEngine } from '../../src/alerts/alert-engine.ts';
+import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
+import { parseAccess } from '../../src/commands/access.ts';
+import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import type { PositionClosedEvent } from '../../src/paper/types.ts';
+import {
+  startTelegramApiServer,
+  type Failure,
+  type StoredMessage,
+  type TelegramApiServer,
+} from '../fakes/telegram-api-server.ts';
+import { samplePosition } from '../support/sample-position.ts';
+
+/**
+ * Alerts and commands through the real Telegram adapter while the loopback Bot API answers 429s and
+ * 5xx, drops connections before or after it handled a call, or never answers at all.
+ */
+
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const VIEWER = 3003;
+
+const context: CommandContext = {
+  chains: parseChainSpecs(DEFAULT_CHAINS)!,
+  access: parseAccess(`telegram:${VIEWER}=viewer`)!,
+  snapshot: async () => null,
+  chainReply: async () => ({ text: 'unused' }),
+  oiReply: async () => ({ text: 'unused' }),
+  pcrReply: async () => ({ text: 'unused' }),
+  trading: {
+    placeOrder: () => {
+      throw new Error('no trading in these tests');
+    },
+    exit: () => [],
+    openPositions: () => [],
+    pnl: () => ({}),
+    dailyRealized: () => [],
+  },
+  status: () => ({ version: '0.1.0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
+  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => undefined },
+};
+
+const logs: string[] = [];
+const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+
+let fake: TelegramApiServer;
+let bot: TelegramBot;
+
+beforeAll(async () => {
+  fake = await startTelegramApiServer();
+  bot = await startTelegramBot({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    core: new CommandCore(context),
+    alertChatIds: [],
+    logger,
+    retry: { backoffMs: 100 },
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+afterEach(() => {
+  fake.clearFailures();
+  fake.releaseHung();
+});
+
+let nextChat = 70_000;
+const freshChat = () => nextChat++;
+let nextPosition = 1;
+
+/** An alert engine that sends through the real bot; `subscribers` get every broadcast. */
+function alertEngine(subscribers: string[] = []): AlertEngine {
+  const engine = new AlertEngine({
+    subscriptions: { recipients: () => subscribers },
+    access: new Map(),
+    windows: [5],
+    thresholds: [8],
+    cooldownMinutes: 15,
+    quietHours: null,
+    logger,
+  });
+  engine.addNotifier(bot);
+  return engine;
+}
+
+/** A stop-loss exit of a fresh position owned by `owner`; its id marks the alert in the chats. */
+function stopLoss(owner: string): PositionClosedEvent {
+  const id = `NSE_P${String(nextPosition++).padStart(4, '0')}`;
+  return {
+    exchange: 'NSE',
+    position_id: id,
+    exit_reason: 'Stop Loss (-25)',
+    exit_price: 95.5,
+    realized_pnl: -1875,
+    closed_pnl: -1875,
+    level: 95.5,
+    position: samplePosition({ id, owner }),
+  };
+}
+
+let nextAlert = 1;
+function alert(recipients: string[], overrides: Partial<Alert> = {}): Alert {
+  const id = `fault-alert-${nextAlert++}`;
+  return {
+    id,
+    kind: 'feed_down',
+    title: `Market data down (${id})`,
+    text: 'No ticks for 60 s.\nData as of 10:15:00 IST.',
+    priority: 'default',
+    dataTime: Date.now(),
+    tags: ['feed'],
+    recipients,
+    broadcast: false,
+    ...overrides,
+  };
+}
+
+/** How many messages in `chat` carry `marker` (in their text or caption). */
+const copies = (chat: number, marker: string) =>
+  fake.sent(chat).filter((message) => (message.text ?? message.caption ?? '').includes(marker)).length;
+
+const sendsTo = (method: string, chat: number) =>
+  fake.calls.filter((call) => call.method === method && Number(call.body.chat_id) === chat);
+
+const answersTo = (question: StoredMessage) =>
+  fake.sent(question.chat.id).filter((message) => message.reply_to_message_id === question.message_id);
+
+const commandLogs = (chat: number) =>
+  logs.filter((line) => line.includes('"msg":"Telegram command"') && line.includes(`"chat":${chat},`));
+
+describe('Telegram alerts while the Bot API fails', () => {
+  it('a 429 holds back only the chat it names, for retry_after; every chat gets the auto-exit once', async () => {
+    const [owner, ...subscribers] = [freshChat(), freshChat(), freshChat()];
+    const engine = alertEngine(subscribers.map((chat) => `telegram:${chat}`));
+    const logMark = logs.length;
+    fake.failNext('sendMessage', { status: 429, retryAfter: 2 });
+    const event = stopLoss(`telegram:${owner}`);
+    engine.onPositionClosed(event);
+    await engine.idle();
+
+    const chats = [owner!, ...subscribers];
+    for (const chat of chats) expect(copies(chat, `${event.position_id} BUY`), `chat ${chat}`).toBe(1);
+    const limited = chats.find((chat) => sendsTo('sendMessage', chat)[0]!.status === 429)!;
+    const [refused, accepted] = sendsTo('sendMessage', limited);
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(1950);
+    for (const chat of chats.filter((other) => other !== limited)) {
+      expect(sendsTo('sendMessage', chat).map((call) => call.status)).toEqual([200]);
+      expect(sendsTo('sendMessage', chat)[0]!.at).toBeLessThan(accepted!.at);
+    }
+    expect(logs.slice(logMark).join('')).not.toContain('alert could not be delivered');
+  });
+
+  it('waits out three 429s in a row and sends once', async () => {
+    const chat = freshChat();
+    for (let i = 0; i < 3; i++) fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    const sent = alert([`telegram:${chat}`]);
+    await bot.notify(sent);
+    const tries = sendsTo('sendMessage', chat);
+    expect(tries.map((call) => call.status)).toEqual([429, 429, 429, 200]);
+    for (let i = 1; i < tries.length; i++)
+      expect(tries[i]!.at - tries[i - 1]!.at).toBeGreaterThanOrEqual(950);
+    expect(copies(chat, sent.title)).toBe(1);
+  });
+
+  it('retries 500, 502 and 503 on a photo alert and delivers it once with its image', async () => {
+    const chat = freshChat();
+    fake.failNext('sendPhoto', { status: 500 });
+    fake.failNext('sendPhoto', { status: 502, description: 'Bad Gateway' });
+    fake.failNext('sendPhoto', { status: 503, description: 'Service Unavailable' });
+    const sent = alert([`telegram:${chat}`], {
+      kind: 'oi_breach',
+      image: { png: PNG, alt: 'NSE chain', filename: 'chain-NSE.png' },
+    });
+    await bot.notify(sent);
+    expect(sendsTo('sendPhoto', chat).map((call) => call.status)).toEqual([500, 502, 503, 200]);
+    const [photo] = fake.sent(chat);
+    expect(fake.sent(chat)).toHaveLength(1);
+    expect(photo!.caption).toContain(sent.title);
+    expect(photo!.photoBytes).toEqual(PNG);
+  });
+
+  it('retries a connection reset before Telegram saw the call, and the alert arrives once', async () => {
+    const chat = freshChat();
+    fake.failNext('sendMessage', { network: 'reset' });
+    fake.failNext('sendMessage', { network: 'reset' });
+    const sent = alert([`telegram:${chat}`]);
+    await bot.notify(sent);
+    expect(sendsTo('sendMessage', chat).map((call) => call.status)).toEqual([-1, -1, 200]);
+    expect(copies(chat, sent.title)).toBe(1);
+    await bot.notify(sent);
+    expect(copies(chat, sent.title)).toBe(1);
+  });
+
+  // The Bot API has no idempotency key and no way to list a chat's messages, so a send whose answer
+  // is lost cannot be told from one that never arrived: the adapter resends (at least once, not at most).
+  it('resends when the answer is lost after Telegram stored the message, so that chat sees it twice', async () => {
+    const chat = freshChat();
+    fake.failNext('sendMessage', { network: 'lost-response' });
+    const sent = alert([`telegram:${chat}`]);
+    await bot.notify(sent);
+    expect(sendsTo('sendMessage', chat).map((call) => call.status)).toEqual([-1, 200]);
+    expect(copies(chat, sent.title)).toBe(2);
+  });
+
+  it('a send that never answers holds up its own chat only; when the connection drops it is retried, and each alert arrives once', async () => {
+    const [stuck, other] = [freshChat(), freshChat()];
+    fake.failNext('sendMessage', { hang: true });
+    const first = alert([`telegram:${stuck}`]);
+    const firstDelivered = bot.notify(first);
+    await fake.waitFor(() => fake.hungCalls.length === 1);
+
+    const elsewhere = alert([`telegram:${other}`]);
+    await bot.notify(elsewhere);
+    expect(copies(other, elsewhere.title)).toBe(1);
+    const second = alert([`telegram:${stuck}`]);
+    const secondDelivered = bot.notify(second);
+
+    // telegraf's own HTTP timeout is 500 s and the adapter sets none: nothing moves in the meantime.
+    await sleep(3000);
+    expect(sendsTo('sendMessage', stuck)).toHaveLength(1);
+    expect(fake.sent(stuck)).toHaveLength(0);
+
+    expect(fake.releaseHung()).toBe(1);
+    await Promise.all([firstDelivered, secondDelivered]);
+    expect(sendsTo('sendMessage', stuck).map((call) => call.status)).toEqual([-1, 200, 200]);
+    expect(fake.sent(stuck).map((message) => message.text!.split('\n')[0])).toEqual([
+      first.title,
+      second.title,
+    ]);
+  });
+
+  it('sends each chat its copy once when a broadcast meets a 429, a reset and a 500 at the same time', async () => {
+    const chats = [freshChat(), freshChat(), freshChat(), freshChat()];
+    const engine = alertEngine(chats.map((chat) => `telegram:${chat}`));
+    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    fake.failNext('sendMessage', { network: 'reset' });
+    fake.failNext('sendMessage', { status: 500 });
+    const reason = `broadcast fault test ${Date.now()}`;
+    engine.onSessionExpired(reason);
+    await engine.idle();
+    for (const chat of chats) expect(copies(chat, reason), `chat ${chat}`).toBe(1);
+    const statuses = chats.flatMap((chat) => sendsTo('sendMessage', chat).map((call) => call.status));
+    expect(statuses.sort((a, b) => a - b)).toEqual([-1, 200, 200, 200, 200, 429, 500]);
+  });
+
+  // Product bug (reported): when a notifier gives up (4 tries for a 5xx, ~3.5 s with the default
+  // backoff) the AlertEngine logs "alert could not be delivered" and drops the alert; nothing sends it
+  // again once Telegram is back. Flip to `it` when the engine redelivers alerts a notifier gave up on.
+  it.fails(
+    'an auto-exit is still delivered once Telegram is back from an outage longer than the retries',
+    async () => {
+      const owner = freshChat();
+      const engine = alertEngine();
+      for (let i = 0; i < 8; i++) fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
+      const event = stopLoss(`telegram:${owner}`);
+      engine.onPositionClosed(event);
+      await engine.idle();
+      await fake.waitFor(() => copies(owner, `${event.position_id} BUY`) === 1, 6000);
+    },
+  );
+});
+
+describe('Telegram commands while getUpdates fails', () => {
+  /**
+   * Arms failures for the long polls after the one waiting now, and sends `/help` in a fresh chat
+   * through that waiting poll; resolves with the question once the bot has taken it.
+   */
+  async function failPollsAfterNext(...failures: Failure[]): Promise<StoredMessage> {
+    await fake.waitFor(() => fake.pollPending);
+    for (const failure of failures) fake.failNext('getUpdates', failure);
+    const chat = freshChat();
+    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    await fake.waitFor(() => commandLogs(chat).length > 0);
+    return question;
+  }
+
+  const answered = (question: StoredMessage, timeoutMs = 10_000) =>
+    fake.waitFor(() => answersTo(question).length > 0, timeoutMs);
+
+  it('a 429, a 502 and a reset on getUpdates are waited out; every message is answered once', async () => {
+    const before = await failPollsAfterNext(
+      { status: 429, retryAfter: 1 },
+      { status: 502, description: 'Bad Gateway' },
+      { network: 'reset' },
+    );
+    const during = [freshChat(), freshChat()].map((chat) =>
+      fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' }),
+    );
+    const failedPolls = () =>
+      fake.calls.filter((call) => call.method === 'getUpdates' && [429, 502, -1].includes(call.status));
+    await fake.waitFor(() => failedPolls().length === 3, 10_000);
+    for (const question of [before, ...during]) await answered(question);
+    for (const question of [before, ...during]) {
+      expect(answersTo(question)).toHaveLength(1);
+      expect(commandLogs(question.chat.id)).toHaveLength(1);
+    }
+    expect(logs.join('')).toContain('Telegram getUpdates failed; retrying');
+  });
+
+  it('fetches again a getUpdates answer lost in transit, and handles each message once', async () => {
+    await failPollsAfterNext({ network: 'lost-response' });
+    const chat = freshChat();
+    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    await fake.waitFor(() => fake.calls.some((call) => call.method === 'getUpdates' && call.status === -1));
+    await answered(question);
+    const polls = fake.calls.filter((call) => call.method === 'getUpdates');
+    const lost = polls.findIndex((call) => call.status === -1);
+    expect(polls[lost + 1]!.body.offset).toBe(polls[lost]!.body.offset);
+    expect(answersTo(question)).toHaveLength(1);
+    expect(commandLogs(chat)).toHaveLength(1);
+  });
+
+  it('a getUpdates that never answers leaves the bot deaf until the connection drops; then the message is answered once', async () => {
+    await failPollsAfterNext({ hang: true });
+    await fake.waitFor(() => fake.hungCalls.some((call) => call.method === 'getUpdates'));
+    const chat = freshChat();
+    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+
+    // No timeout of the adapter's own ends the hung poll (telegraf's is 500 s).
+    await sleep(3000);
+    expect(commandLogs(chat)).toHaveLength(0);
+    expect(fake.calls.filter((call) => call.method === 'getUpdates' && call.status === 0)).toHaveLength(1);
+
+    expect(fake.releaseHung()).toBe(1);
+    await answered(question);
+    expect(answersTo(question)).toHaveLength(1);
+    expect(commandLogs(chat)).toHaveLength(1);
+  });
+});
