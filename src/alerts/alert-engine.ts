@@ -33,6 +33,10 @@ const URGENT = new Set<AlertKind>([
 /** Held alerts of these kinds are dropped at the end of quiet hours: they only matter live. */
 const LIVE_ONLY = new Set<AlertKind>(['oi_breach']);
 const FEED_DOWN_AFTER_MS = 60_000;
+/** When a notifier gives up, the alert is handed to it again after these waits (about 30 minutes in all). */
+const REDELIVERY_DELAYS_MS = [1000, 5000, 15_000, 60_000, 300_000, 600_000, 900_000];
+/** An OI breach older than this is not worth redelivering. */
+const LIVE_ONLY_MAX_AGE_MS = 5 * 60_000;
 const RELEASE_CHECK_MS = 30_000;
 
 export interface AlertEngineOptions {
@@ -72,6 +76,8 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   private feedDownAlerted = false;
   private sequence = 0;
   private releaseTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private readonly pauses = new Set<() => void>();
 
   constructor(private readonly options: AlertEngineOptions) {
     super();
@@ -89,13 +95,16 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     this.releaseTimer.unref();
   }
 
+  /** Stops redelivering (what is still undelivered is logged) and waits for sends under way. */
   async stop(): Promise<void> {
     if (this.releaseTimer) clearInterval(this.releaseTimer);
     this.releaseTimer = null;
+    this.stopping = true;
+    for (const wake of [...this.pauses]) wake();
     await this.idle();
   }
 
-  /** Resolves when every alert handed out so far has been delivered or given up on. */
+  /** Resolves when every alert handed out so far has been delivered or finally given up on. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
@@ -254,18 +263,59 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     }
   }
 
+  /**
+   * Hands the alert to one notifier; when the notifier gives up (an outage longer than its own retries),
+   * hands it over again later, so an auto-exit still arrives once the platform is back. Notifiers skip
+   * chats that already got an alert id, so a redelivery never duplicates.
+   */
   private async deliver(notifier: Notifier, alert: Alert): Promise<void> {
-    try {
-      await notifier.notify(alert);
-    } catch (error) {
-      this.options.logger.error(
-        {
-          alert: alert.id,
-          notifier: notifier.name,
-          err: error instanceof Error ? error.message : String(error),
-        },
-        'alert could not be delivered',
-      );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await notifier.notify(alert);
+        return;
+      } catch (error) {
+        const delayMs = REDELIVERY_DELAYS_MS[attempt];
+        const stale = LIVE_ONLY.has(alert.kind) && this.now() - alert.dataTime > LIVE_ONLY_MAX_AGE_MS;
+        const problem = error instanceof Error ? error.message : String(error);
+        if (delayMs === undefined || stale || this.stopping) {
+          this.options.logger.error(
+            {
+              alert: alert.id,
+              kind: alert.kind,
+              notifier: notifier.name,
+              attempts: attempt + 1,
+              err: problem,
+            },
+            'alert could not be delivered',
+          );
+          return;
+        }
+        this.options.logger.warn(
+          { alert: alert.id, notifier: notifier.name, retryInMs: delayMs, err: problem },
+          'alert not delivered yet; will try again',
+        );
+        await this.pause(delayMs);
+        if (this.stopping) {
+          this.options.logger.error(
+            { alert: alert.id, kind: alert.kind, notifier: notifier.name, attempts: attempt + 1 },
+            'alert could not be delivered before the stop',
+          );
+          return;
+        }
+      }
     }
+  }
+
+  /** A wait that stop() cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.pauses.add(done);
+    });
   }
 }

@@ -86,7 +86,9 @@ export class KiteSession extends EventEmitter<KiteSessionEvents> {
     }
     let accessToken: string;
     try {
-      accessToken = await this.options.rest.createSession(requestToken, apiSecret);
+      // On a client of its own: a refused token must not mark the session in use as expired.
+      const probe = this.options.rest.withCredentials({ kind: 'access_token', apiKey, accessToken: '' });
+      accessToken = await probe.createSession(requestToken, apiSecret);
     } catch (error) {
       if (error instanceof SessionExpiredError) {
         throw new UserError(
@@ -133,13 +135,11 @@ export class KiteSession extends EventEmitter<KiteSessionEvents> {
     }
   }
 
+  /** Asks Kite for the profile with the candidate credentials, on a client of its own. */
   private async verify(credentials: RestCredentials): Promise<{ user_id: string }> {
-    const previous = this.options.rest.credentials;
-    this.options.rest.setCredentials(credentials);
     try {
-      return await this.options.rest.profile();
+      return await this.options.rest.withCredentials(credentials).profile();
     } catch (error) {
-      this.options.rest.setCredentials(previous);
       if (error instanceof SessionExpiredError)
         throw new UserError('Kite refused that session; nothing changed.');
       throw new UserError(

@@ -74,7 +74,7 @@ export class KiteRestClient {
   private currentCredentials!: RestCredentials;
   private readonly onSessionExpired: ((message: string) => void) | undefined;
 
-  constructor(options: KiteRestClientOptions) {
+  constructor(private readonly options: KiteRestClientOptions) {
     const { credentials } = options;
     this.kite = new KiteConnect({
       api_key: credentials.kind === 'access_token' ? credentials.apiKey : 'kitefront',
@@ -175,6 +175,14 @@ export class KiteRestClient {
     );
     this.kite.setAccessToken(session.access_token);
     return session.access_token;
+  }
+
+  /**
+   * A separate client for trying other credentials (a login from chat): same server and limits, but
+   * its 403s do not report the session in use as expired, and it never touches this client.
+   */
+  withCredentials(credentials: RestCredentials): KiteRestClient {
+    return new KiteRestClient({ ...this.options, credentials, onSessionExpired: undefined });
   }
 
   get credentials(): RestCredentials {

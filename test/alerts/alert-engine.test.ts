@@ -230,21 +230,27 @@ describe('routing, quiet hours and mutes', () => {
     expect(notifier.alerts).toHaveLength(2);
   });
 
-  it('a failing notifier does not stop the others', async () => {
+  it('a failing notifier does not stop the others, and gets the alert again until stop', async () => {
     const { engine, notifier } = setUp();
+    let brokenCalls = 0;
     engine.addNotifier({
       name: 'broken',
       notify: async () => {
+        brokenCalls++;
         throw new Error('down');
       },
     });
     const late = new RecordingNotifier('late');
     engine.addNotifier(late);
     engine.onSessionRenewed('access_token', 'SIM001');
-    await engine.idle();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(notifier.alerts).toHaveLength(1);
     expect(late.alerts).toHaveLength(1);
+    expect(brokenCalls).toBe(2); // at once, then again a second later
+    await engine.stop(); // cuts the next wait short and gives up
+    expect(brokenCalls).toBe(2);
   });
+
 
   it('tells when the feed has been down for a minute, and when it is back', async () => {
     const { engine, notifier, clock } = setUp();
