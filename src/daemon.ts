@@ -19,7 +19,7 @@ import { CommandCore } from './commands/command-core.ts';
 import { commandContext } from './command-context.ts';
 import { startPaperTrading } from './paper/start-paper-trading.ts';
 import { startSimServer, type SimServer } from './sim/server.ts';
-import { OiStore } from './store/oi-store.ts';
+import { OiStore, type PruneResult } from './store/oi-store.ts';
 import { ChainTracker } from './tracker/chain-tracker.ts';
 import { CycleScheduler } from './tracker/cycle-scheduler.ts';
 import { oiWindows } from './tracker/oi-change.ts';
@@ -37,7 +37,25 @@ export interface Daemon {
   readonly sim?: SimServer;
   /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
   runCycles(): Promise<void>;
+  /** The jobs the daily schedule runs (IST), for tools and tests whose clock is not the wall clock. */
+  readonly dailyJobs: DailyJobs;
   stop(): Promise<void>;
+}
+
+export interface DailyJobs {
+  /** 03:00: deletes data older than RETENTION_DAYS; null when the store refused. */
+  retention(): PruneResult | null;
+  /** 08:45 on trading days: reminds admins when Kite does not accept the session. */
+  sessionReminder(): Promise<void>;
+  /** SQUARE_OFF_TIME on trading days: closes every open paper position. */
+  squareOff(): void;
+  /** 15:35 on trading days: the end-of-day summary, then forgets stale breach state. */
+  dailySummary(): void;
+}
+
+export interface DaemonOptions {
+  /** The clock every part reads (epoch ms), default `Date.now`; the daily schedule keeps the wall clock. */
+  now?: () => number;
 }
 
 type Stop = () => Promise<void> | void;
@@ -83,7 +101,12 @@ async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<Inst
 }
 
 /** Starts everything in order (store → market data → trackers → schedule → API); stop() undoes it in reverse. */
-export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+export async function startDaemon(
+  config: Config,
+  logger: Logger,
+  options: DaemonOptions = {},
+): Promise<Daemon> {
+  const now = options.now ?? Date.now;
   const startedAt = Date.now();
   const stops: Stop[] = [];
   const stopAll = async () => {
@@ -102,7 +125,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     // A session set from chat that is still valid wins over the configured one.
     const stored =
       config.marketData === 'kite'
-        ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, Date.now())
+        ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, now())
         : null;
     if (stored) logger.info({ kind: stored.kind }, 'using the Kite session set from chat');
     // The session needs the REST client and the REST client reports expiry to the session.
@@ -118,7 +141,13 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     const metrics = new MetricsRegistry();
     const replies = new MarketReplies(config.tracker.oiChangeWindows);
     const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: stored ?? endpoint.ticker });
-    const kiteSession = new KiteSession({ rest, ticker, store: store.sessionStore(), ...endpoint.login });
+    const kiteSession = new KiteSession({
+      rest,
+      ticker,
+      store: store.sessionStore(),
+      ...endpoint.login,
+      now,
+    });
     sessionRef.current = kiteSession;
     const alerts = new AlertEngine({
       subscriptions: store.alertSubscriptions(),
@@ -129,6 +158,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       quietHours: config.alerts.quietHours,
       chainImage: async (snapshot) => (await replies.chain(snapshot.chainId, snapshot, null)).image,
       logger,
+      now,
     });
     alerts.start();
     stops.push(() => alerts.stop());
@@ -161,6 +191,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
           ticker,
           store,
           settings: { ...config.tracker, windows },
+          now,
           warn: (message, error) => logger.warn({ err: error }, message),
         }),
     );
@@ -194,16 +225,16 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       feedUp: () => ticker.connectedCount > 0,
       calendar,
       logger,
+      now,
     });
     stops.push(() => paper.stop());
     paper.book.on('position_closed', (event) => alerts.onPositionClosed(event));
     const dailyAlerts = scheduleDailyAlerts({
       engine: alerts,
-      tradingToday: () =>
-        config.tracker.marketHours === 'always' || calendar.isTradingDay(istDateOf(Date.now())),
+      tradingToday: () => config.tracker.marketHours === 'always' || calendar.isTradingDay(istDateOf(now())),
       sessionValid: () => kiteSession.check(),
       summary: () => {
-        const today = istMidnight(Date.now());
+        const today = istMidnight(now());
         return summaryInput({
           realizedToday: store.paperStore().realizedByDay({ sinceMs: today }),
           openPositions: paper.book.openPositions(),
@@ -243,6 +274,7 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       refreshIntervalSeconds: config.tracker.refreshIntervalSeconds,
       marketHours: config.tracker.marketHours,
       calendar,
+      now,
       onCycleError: (chain, error) => {
         metrics.cycles.inc({ chain, outcome: 'error' });
         logger.error({ chain, err: error }, 'cycle failed');
@@ -257,20 +289,22 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     const firstCycle = setTimeout(() => void scheduler.tick(), FIRST_CYCLE_DELAY_MS);
     stops.push(() => clearTimeout(firstCycle));
 
-    const prune = () => {
+    const prune = (): PruneResult | null => {
       try {
-        const removed = store.pruneBefore(Date.now() - config.store.retentionDays * 86_400_000);
+        const removed = store.pruneBefore(now() - config.store.retentionDays * 86_400_000);
         logger.info({ removed }, 'retention: old data deleted');
+        return removed;
       } catch (error) {
         logger.warn({ err: error }, 'retention job failed');
+        return null;
       }
     };
     prune();
-    const retention = cron.schedule(RETENTION_SCHEDULE, prune, {
+    const retention = cron.schedule(RETENTION_SCHEDULE, () => void prune(), {
       timezone: 'Asia/Kolkata',
       name: 'retention',
     });
-    stops.push(() => retention.stop());
+    stops.push(() => retention.destroy());
 
     const jsonOf = (tracker: ChainTracker): ChainJson | null => {
       const snapshot = tracker.current();
@@ -339,12 +373,13 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
         pcrReply: (chainId, points) => replies.pcr(chainId, points),
         pcrHistory: (chainId) =>
           store
-            .underlyingHistory(chainId, istMidnight(Date.now()))
+            .underlyingHistory(chainId, istMidnight(now()))
             .flatMap((point) => (point.pcr === null ? [] : [{ time: point.time, pcr: point.pcr }])),
         startedAt,
         alerts: store.alertSubscriptions(),
         session: kiteSession,
       }),
+      now,
       firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
     });
     return {
@@ -356,6 +391,12 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
       session: kiteSession,
       ...(endpoint.sim ? { sim: endpoint.sim } : {}),
       runCycles: () => scheduler.tick(),
+      dailyJobs: {
+        retention: prune,
+        sessionReminder: dailyAlerts.sessionReminder,
+        squareOff: paper.squareOffJob,
+        dailySummary: dailyAlerts.dailySummary,
+      },
       stop: stopAll,
     };
   } catch (error) {

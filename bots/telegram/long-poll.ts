@@ -8,6 +8,7 @@ type ApiSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
 import type { SafeLog } from './redact.ts';
 
 const POLL_TIMEOUT_S = 50;
+const POLL_GRACE_S = 15;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
@@ -70,6 +71,8 @@ export class LongPoll {
     const request = new AbortController();
     const abortRequest = () => request.abort();
     this.abort.signal.addEventListener('abort', abortRequest, { once: true });
+    // A poll that outlives Telegram's own timeout by this much is a dead connection: drop it and poll again.
+    const deadline = setTimeout(abortRequest, (POLL_TIMEOUT_S + POLL_GRACE_S) * 1000);
     try {
       return await this.telegram.callApi(
         'getUpdates',
@@ -77,6 +80,7 @@ export class LongPoll {
         { signal: request.signal as unknown as ApiSignal },
       );
     } finally {
+      clearTimeout(deadline);
       this.abort.signal.removeEventListener('abort', abortRequest);
     }
   }

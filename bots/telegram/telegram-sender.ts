@@ -35,12 +35,23 @@ async function allSent(sends: Promise<unknown>[]): Promise<void> {
   if (failure) throw failure.reason;
 }
 
+/** telegraf's own HTTP timeout is 500 s; a send that hangs this long is dropped and retried by the queue. */
+const SEND_TIMEOUT_MS = 30_000;
+
+type ApiSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
+
 /** Turns outgoing messages into Bot API calls, all through the send queue. */
 export class TelegramSender {
   constructor(
     private readonly telegram: Telegram,
     private readonly queue: SendQueue,
   ) {}
+
+  /** One Bot API call with its own deadline (the convenience methods take no abort signal). */
+  private call(method: 'sendPhoto' | 'sendMessage' | 'editMessageMedia', payload: object): Promise<unknown> {
+    const signal = AbortSignal.timeout(SEND_TIMEOUT_MS) as unknown as ApiSignal;
+    return this.telegram.callApi(method, payload as never, { signal });
+  }
 
   /**
    * Sends a photo with its caption (and the text that did not fit after it), or text split into
@@ -51,7 +62,9 @@ export class TelegramSender {
     if (image) {
       const { caption, texts } = captionAndTexts(outgoing.blocks);
       const photo = this.queue.send(chatId, 'sendPhoto', () =>
-        this.telegram.sendPhoto(chatId, photoFile(image), {
+        this.call('sendPhoto', {
+          chat_id: chatId,
+          photo: photoFile(image),
           caption,
           parse_mode: 'HTML',
           ...(keyboard ? { reply_markup: keyboard } : {}),
@@ -71,13 +84,12 @@ export class TelegramSender {
       chatId,
       'editMessageMedia',
       () =>
-        this.telegram.editMessageMedia(
-          chatId,
-          messageId,
-          undefined,
-          { type: 'photo', media: photoFile(outgoing.image), caption, parse_mode: 'HTML' },
-          outgoing.keyboard ? { reply_markup: outgoing.keyboard } : {},
-        ),
+        this.call('editMessageMedia', {
+          chat_id: chatId,
+          message_id: messageId,
+          media: { type: 'photo', media: photoFile(outgoing.image), caption, parse_mode: 'HTML' },
+          ...(outgoing.keyboard ? { reply_markup: outgoing.keyboard } : {}),
+        }),
       { quiet: true },
     );
     await allSent(this.texts(chatId, texts));
@@ -91,7 +103,9 @@ export class TelegramSender {
   ): Promise<unknown>[] {
     return parts.map((html, index) =>
       this.queue.send(chatId, 'sendMessage', () =>
-        this.telegram.sendMessage(chatId, html, {
+        this.call('sendMessage', {
+          chat_id: chatId,
+          text: html,
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(keyboard && index === parts.length - 1 ? { reply_markup: keyboard } : {}),

@@ -12,34 +12,30 @@ export function scheduleDailyAlerts(deps: {
   sessionValid: () => Promise<boolean>;
   summary: () => SummaryInput;
   logger: Logger;
-}): { stop(): Promise<void> } {
+}): { sessionReminder(): Promise<void>; dailySummary(): void; stop(): Promise<void> } {
   const { engine, logger } = deps;
   const options = { timezone: 'Asia/Kolkata' } as const;
-  const reminder = cron.schedule(
-    '0 45 8 * * 1-5',
-    async () => {
-      if (!deps.tradingToday()) return;
-      if (!(await deps.sessionValid())) engine.sessionReminder();
-    },
-    { ...options, name: 'session-reminder' },
-  );
-  const summary = cron.schedule(
-    '0 35 15 * * 1-5',
-    () => {
-      if (!deps.tradingToday()) return;
-      try {
-        engine.dailySummary(deps.summary());
-      } catch (error) {
-        logger.error({ err: error }, 'end-of-day summary failed');
-      }
-      engine.prune();
-    },
-    { ...options, name: 'daily-summary' },
-  );
+  const sessionReminder = async () => {
+    if (!deps.tradingToday()) return;
+    if (!(await deps.sessionValid())) engine.sessionReminder();
+  };
+  const dailySummary = () => {
+    if (!deps.tradingToday()) return;
+    try {
+      engine.dailySummary(deps.summary());
+    } catch (error) {
+      logger.error({ err: error }, 'end-of-day summary failed');
+    }
+    engine.prune();
+  };
+  const reminder = cron.schedule('0 45 8 * * 1-5', sessionReminder, { ...options, name: 'session-reminder' });
+  const summary = cron.schedule('0 35 15 * * 1-5', dailySummary, { ...options, name: 'daily-summary' });
   return {
+    sessionReminder,
+    dailySummary,
     stop: async () => {
-      await reminder.stop();
-      await summary.stop();
+      await reminder.destroy();
+      await summary.destroy();
     },
   };
 }

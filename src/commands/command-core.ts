@@ -177,7 +177,7 @@ export class CommandCore {
       return { text: action === 'on' ? 'Alerts are on for this chat.' : 'Alerts are off for this chat.' };
     }
     if (action === 'mute') {
-      const minutes = Number(args[1]);
+      const minutes = /^\d{1,4}$/.test(args[1] ?? '') ? Number(args[1]) : Number.NaN;
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
         throw usage(command, `mute needs whole minutes from 1 to 1440, got "${args[1] ?? ''}"`);
       }

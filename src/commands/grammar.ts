@@ -17,7 +17,8 @@ const MAX_INPUT = 500;
 export function parseInput(text: string): ParsedInput | { unknown: string } | null {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) return null;
-  const words = trimmed.slice(0, MAX_INPUT).split(/\s+/);
+  // Cut by code points, not UTF-16 units: half an emoji in the answer would make Telegram refuse it.
+  const words = Array.from(trimmed).slice(0, MAX_INPUT).join('').split(/\s+/);
   const name = words[0]!.slice(1).replace(/@.*$/, '');
   const command = findCommand(name);
   if (!command) return { unknown: name };
@@ -39,7 +40,12 @@ export interface OrderArgs {
   sl?: number;
 }
 
-const positiveNumber = z.coerce.number().positive().finite();
+/** Plain decimal points only: `0x10`, `1e3` and `Infinity` are refused rather than read as numbers. */
+const positiveNumber = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .refine((value) => value > 0 && Number.isFinite(value));
 const strikeWithType = /^(\d+(?:\.\d+)?)(CE|PE)$/i;
 
 /** `<chain> <strike><CE|PE> [qty] [tp=<pts>] [sl=<pts>]`, also `<strike> <CE|PE>` or a tradingsymbol. */

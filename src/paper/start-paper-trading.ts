@@ -14,6 +14,8 @@ export interface PaperTrading {
   book: PaperBook;
   desk: PaperTradingDesk;
   routes: ApiRoute[];
+  /** What the SQUARE_OFF_TIME schedule runs: closes everything open (on trading days). */
+  squareOffJob(): void;
   /** Forwards `position_opened` / `position_closed` to `listener`; returns an unsubscribe function. */
   onEvent(listener: (event: string, data: unknown) => void): () => void;
   stop(): Promise<void>;
@@ -27,9 +29,12 @@ export function startPaperTrading(deps: {
   feedUp: () => boolean;
   calendar: MarketCalendar;
   logger: Logger;
+  now?: () => number;
 }): PaperTrading {
   const { config, logger } = deps;
+  const now = deps.now ?? Date.now;
   const book = new PaperBook({
+    now,
     store: deps.store.paperStore(),
     maxQtyLots: config.paper.maxQtyLots,
     autoExitPoints: config.paper.autoExitPoints,
@@ -63,29 +68,29 @@ export function startPaperTrading(deps: {
     ),
   );
 
+  const squareOffJob = () => {
+    if (config.tracker.marketHours === 'exchange' && !deps.calendar.isTradingDay(istDateOf(now()))) return;
+    try {
+      const closed = book.squareOff();
+      logger.info({ closed: closed.length }, 'square-off');
+    } catch (error) {
+      logger.error({ err: error }, 'square-off failed; positions stay open');
+    }
+  };
   let squareOff: ReturnType<typeof cron.schedule> | null = null;
   if (config.paper.squareOffTime) {
     const [hours, minutes] = config.paper.squareOffTime.split(':');
-    squareOff = cron.schedule(
-      `0 ${Number(minutes)} ${Number(hours)} * * 1-5`,
-      () => {
-        if (config.tracker.marketHours === 'exchange' && !deps.calendar.isTradingDay(istDateOf(Date.now())))
-          return;
-        try {
-          const closed = book.squareOff();
-          logger.info({ closed: closed.length }, 'square-off');
-        } catch (error) {
-          logger.error({ err: error }, 'square-off failed; positions stay open');
-        }
-      },
-      { timezone: 'Asia/Kolkata', name: 'square-off' },
-    );
+    squareOff = cron.schedule(`0 ${Number(minutes)} ${Number(hours)} * * 1-5`, squareOffJob, {
+      timezone: 'Asia/Kolkata',
+      name: 'square-off',
+    });
   }
 
   return {
     book,
     desk,
     routes: paperRoutes(desk),
+    squareOffJob,
     onEvent: (listener) => {
       const opened = (data: unknown) => listener('position_opened', data);
       const closed = (data: unknown) => listener('position_closed', data);
@@ -97,7 +102,7 @@ export function startPaperTrading(deps: {
       };
     },
     stop: async () => {
-      await squareOff?.stop();
+      await squareOff?.destroy();
     },
   };
 }

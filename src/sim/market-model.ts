@@ -58,7 +58,8 @@ const LAST_SECOND_MS = 59_000;
 const CANDLE_SAMPLE_SECONDS = [0, 10, 20, 30, 40, 50, 59];
 const MAX_CANDLES = 100_000;
 const DEPTH_LEVELS = 5;
-const MAX_CACHED_SERIES = 5_000;
+/** About 70 KB each: at most ~100 MB of cached day series before the cache starts over. */
+const MAX_CACHED_SERIES = 1_500;
 
 const STREAM_VOLUME = 301;
 const STREAM_TRADE = 302;

@@ -165,6 +165,8 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       if (!this.listing) notes.push(`no expiry found for ${this.series.name} on ${this.series.exchange}`);
       return this.publish(this.emptySnapshot(now, this.status(now, false), notes));
     }
+    // A new day starts a fresh OI history: yesterday's points never count in today's changes.
+    this.history.prune(istMidnight(now));
     const atm = atmStrike(price, this.spec.strikeStep);
     this.updateSubscriptions(atm);
     const observations = this.recordObservations(now);
@@ -247,6 +249,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     if (expiry === this.listing?.expiry) return;
     this.listing = expiry ? (this.deps.catalogue.chain(this.series, expiry) ?? null) : null;
     if (this.subscribed.size > 0) this.deps.ticker.unsubscribe([...this.subscribed]);
+    for (const token of this.subscribed) this.live.delete(token);
     this.subscribed = new Set();
     this.options = new Map();
   }

@@ -68,7 +68,7 @@ export class CycleScheduler {
 
   /** Stops the schedule and waits for the cycles in flight to finish. */
   async stop(): Promise<void> {
-    await this.task?.stop();
+    await this.task?.destroy();
     this.task = null;
     await Promise.allSettled([...this.running.values()]);
   }

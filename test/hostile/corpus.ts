@@ -101,9 +101,6 @@ export const TELEGRAM_CORPUS: readonly ChatInput[] = [
     name: '2,000 emoji after one letter (the 500-character cut lands inside an emoji)',
     text: `/help x${'😀'.repeat(2000)}`,
     answer: /^There is no \/x😀+/,
-    knownBug:
-      'grammar.ts parseInput cuts the text at 500 UTF-16 units, splitting a surrogate pair; the reply then ' +
-      'carries a lone surrogate, which the Bot API refuses (tdlib/telegram-bot-api#117)',
   },
 
   // Numbers that are not what they seem.
