@@ -1,4 +1,5 @@
 import {
+  DiscordAPIError,
   escapeMarkdown,
   MessageFlags,
   type ButtonInteraction,
@@ -53,6 +54,37 @@ async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undef
   }
 }
 
+/** Discord allows 3 s for the first response; a retry is only worth it well inside that. */
+const RETRY_FIRST_RESPONSE_WITHIN_MS = 2500;
+/** "Interaction has already been acknowledged": the first try got through, only its answer was lost. */
+const ALREADY_ACKNOWLEDGED = 40060;
+
+/**
+ * The first response to an interaction, tried once more when the connection failed before Discord
+ * answered (discord.js retries resets but not every socket error) and there is still time.
+ */
+async function firstResponse(
+  interaction: Answerable,
+  respond: () => Promise<unknown>,
+  kind: 'reply' | 'defer' = 'defer',
+): Promise<void> {
+  try {
+    await respond();
+  } catch (error) {
+    const late = Date.now() - interaction.createdTimestamp > RETRY_FIRST_RESPONSE_WITHIN_MS;
+    if (error instanceof DiscordAPIError || late) throw error;
+    try {
+      await respond();
+    } catch (retryError) {
+      if (!(retryError instanceof DiscordAPIError && retryError.code === ALREADY_ACKNOWLEDGED))
+        throw retryError;
+      // discord.js did not see the first try succeed; tell it, so later edits and follow-ups work.
+      if (kind === 'reply') interaction.replied = true;
+      else interaction.deferred = true;
+    }
+  }
+}
+
 /** Runs slash commands and button presses through the command core and answers them within Discord's window. */
 export class InteractionAnswerer {
   constructor(private readonly options: InteractionAnswererOptions) {}
@@ -93,10 +125,15 @@ export class InteractionAnswerer {
     );
     const refusal = this.options.core.precheck(text, caller);
     if (refusal) {
-      await interaction.reply({
-        content: escapeMarkdown(refusal.text).slice(0, MESSAGE_LIMIT),
-        ...ephemeral(true),
-      });
+      await firstResponse(
+        interaction,
+        () =>
+          interaction.reply({
+            content: escapeMarkdown(refusal.text).slice(0, MESSAGE_LIMIT),
+            ...ephemeral(true),
+          }),
+        'reply',
+      );
       return;
     }
     if (interaction.isButton() && IMAGE_COMMANDS.has(name)) return this.redraw(interaction, text, caller);
@@ -115,7 +152,7 @@ export class InteractionAnswerer {
   ): Promise<void> {
     if (how.deferAtOnce) {
       // Defer before the work starts: PNG rendering is synchronous and could hold up the deferral.
-      await interaction.deferReply(ephemeral(how.private));
+      await firstResponse(interaction, () => interaction.deferReply(ephemeral(how.private)));
       return this.fillIn(interaction, await this.handle(text, caller), how.private);
     }
     const work = this.handle(text, caller);
@@ -123,11 +160,11 @@ export class InteractionAnswerer {
     if (early) {
       const hidden = how.private || early.error === true;
       const [first, ...rest] = replyMessages(early);
-      await interaction.reply({ ...first!, ...ephemeral(hidden) });
+      await firstResponse(interaction, () => interaction.reply({ ...first!, ...ephemeral(hidden) }), 'reply');
       await this.followUps(interaction, rest, hidden);
       return;
     }
-    await interaction.deferReply(ephemeral(how.private));
+    await firstResponse(interaction, () => interaction.deferReply(ephemeral(how.private)));
     await this.fillIn(interaction, await work, how.private);
   }
 
@@ -140,7 +177,7 @@ export class InteractionAnswerer {
 
   /** A chart button: the message it sits on is redrawn with the new answer; a refusal goes only to the presser. */
   private async redraw(interaction: ButtonInteraction, text: string, caller: Caller): Promise<void> {
-    await interaction.deferUpdate();
+    await firstResponse(interaction, () => interaction.deferUpdate());
     const reply = await this.handle(text, caller);
     if (reply.error) {
       await interaction.followUp({

@@ -256,18 +256,15 @@ describe('Telegram alerts while the Bot API fails', () => {
   });
 
   // When the notifier gives up (4 tries for a 5xx), the engine hands the alert over again later.
-  it(
-    'an auto-exit is still delivered once Telegram is back from an outage longer than the retries',
-    async () => {
-      const owner = freshChat();
-      const engine = alertEngine();
-      for (let i = 0; i < 8; i++) fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
-      const event = stopLoss(`telegram:${owner}`);
-      engine.onPositionClosed(event);
-      await engine.idle();
-      await fake.waitFor(() => copies(owner, `${event.position_id} BUY`) === 1, 6000);
-    },
-  );
+  it('an auto-exit is still delivered once Telegram is back from an outage longer than the retries', async () => {
+    const owner = freshChat();
+    const engine = alertEngine();
+    for (let i = 0; i < 8; i++) fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
+    const event = stopLoss(`telegram:${owner}`);
+    engine.onPositionClosed(event);
+    await engine.idle();
+    await fake.waitFor(() => copies(owner, `${event.position_id} BUY`) === 1, 6000);
+  });
 });
 
 describe('Telegram commands while getUpdates fails', () => {
