@@ -1,15 +1,18 @@
-/** The simulator's notion of now: real time, optionally running `speed` times faster from its start. */
+/** The simulator's notion of now: real time, optionally `speed` times faster, from its start or `startAt`. */
 export class SimClock {
   private readonly startedAt: number;
+  private readonly origin: number;
 
   constructor(
     readonly speed = 1,
     private readonly realNow: () => number = Date.now,
+    startAt?: number,
   ) {
     this.startedAt = realNow();
+    this.origin = startAt ?? this.startedAt;
   }
 
   now(): number {
-    return this.startedAt + (this.realNow() - this.startedAt) * this.speed;
+    return this.origin + (this.realNow() - this.startedAt) * this.speed;
   }
 }

@@ -6,6 +6,16 @@ import type { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
 import type { SimMarket } from './market-model.ts';
 import { RequestWindow } from './request-window.ts';
 import type { SimCredentials } from './credentials.ts';
+import type { FaultInjector, InjectedFailure, RouteClass } from './fault-injection.ts';
+
+/** One answered request; `injected` marks a failure a test armed (see FaultInjector), not the API's own. */
+export interface RequestLogEntry {
+  route: string;
+  /** When it arrived: the instant the rate limit counted it at (a slow answer ends later). */
+  at: number;
+  status: number;
+  injected?: true;
+}
 
 export interface RestApiContext {
   market: SimMarket;
@@ -13,10 +23,10 @@ export interface RestApiContext {
   now: () => number;
   credentials: SimCredentials;
   /** Requests answered so far, per route class: tests read these to check a client's pacing. */
-  log: { route: string; at: number; status: number }[];
+  log: RequestLogEntry[];
+  /** Failures armed by tests; checked after the rate limit, so failed requests count against it. */
+  faults?: FaultInjector;
 }
-
-type RouteClass = 'historical' | 'quote' | 'other';
 
 const MAX_HISTORICAL_DAYS = 5;
 
@@ -37,6 +47,24 @@ function send(res: ServerResponse, status: number, body: string, contentType: st
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   send(res, status, JSON.stringify(payload), 'application/json');
+}
+
+function sendInjected(res: ServerResponse, failure: InjectedFailure): void {
+  if (failure.errorType === null) {
+    send(
+      res,
+      failure.status,
+      `<html><body><h1>${failure.status} ${failure.message}</h1></body></html>`,
+      'text/html',
+    );
+    return;
+  }
+  sendJson(res, failure.status, {
+    status: 'error',
+    message: failure.message,
+    data: null,
+    error_type: failure.errorType,
+  });
 }
 
 function kiteTimestamp(ms: number): string {
@@ -69,10 +97,14 @@ export class RestApi {
     const url = new URL(req.url ?? '/', 'http://sim');
     const route = this.routeClass(url.pathname);
     let status = 200;
+    let injected: InjectedFailure | null = null;
+    const arrivedAt = Date.now();
     try {
-      if (!this.windows[route].admit(Date.now())) {
+      if (!this.windows[route].admit(arrivedAt)) {
         throw new KiteHttpError(429, 'NetworkException', 'Too many requests');
       }
+      injected = this.ctx.faults?.check(route, url.pathname) ?? null;
+      if (injected) return sendInjected(res, injected);
       await this.dispatch(req, res, url);
     } catch (error) {
       if (!(error instanceof KiteHttpError)) throw error;
@@ -86,8 +118,9 @@ export class RestApi {
     } finally {
       this.ctx.log.push({
         route: `${req.method} ${url.pathname}`,
-        at: Date.now(),
+        at: arrivedAt,
         status: res.statusCode || status,
+        ...(injected ? { injected: true as const } : {}),
       });
     }
   }

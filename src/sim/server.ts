@@ -3,14 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
 import { SimClock } from './clock.ts';
 import { SimCredentials } from './credentials.ts';
+import { FaultInjector } from './fault-injection.ts';
 import { SimMarket } from './market-model.ts';
-import { RestApi } from './rest-api.ts';
+import { RestApi, type RequestLogEntry } from './rest-api.ts';
 import { TickerServer } from './ticker-server.ts';
 
 export interface SimServerOptions {
   seed: number;
   /** Simulated seconds per real second. */
   speed?: number;
+  /** The simulated instant the clock starts at (epoch ms); default: now. */
+  startAt?: number;
+  /** The caller's clock (e.g. shared with a daemon, jumping nights); overrides `speed` and `startAt`. */
+  clock?: { now(): number };
   port?: number;
   host?: string;
   apiKey?: string;
@@ -27,7 +32,9 @@ export interface SimServer {
   readonly credentials: SimCredentials;
   readonly market: SimMarket;
   readonly ticker: TickerServer;
-  readonly requestLog: { route: string; at: number; status: number }[];
+  readonly requestLog: RequestLogEntry[];
+  /** REST failures for tests to arm: `faults.failRoute('quote', { status: 429, times: 5 })`, `faults.historicalDown`. */
+  readonly faults: FaultInjector;
   now(): number;
   /** Expires the access token (REST answers 403 TokenException, the ticker refuses) and drops live sockets. */
   expireSession(): void;
@@ -36,7 +43,7 @@ export interface SimServer {
 
 /** Kite Connect v3 on one loopback port: REST and the binary ticker, over a deterministic market. */
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
-  const clock = new SimClock(options.speed ?? 1);
+  const clock = options.clock ?? new SimClock(options.speed ?? 1, Date.now, options.startAt);
   const now = () => clock.now();
   const market = new SimMarket({ seed: options.seed, asOf: now() });
   const catalogue = new InstrumentCatalogue(market.instruments());
@@ -46,7 +53,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     options.apiSecret,
   );
   const requestLog: SimServer['requestLog'] = [];
-  const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog });
+  const faults = new FaultInjector();
+  const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog, faults });
   const ticker = new TickerServer({
     market,
     credentials,
@@ -84,6 +92,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     market,
     ticker,
     requestLog,
+    faults,
     now,
     expireSession: () => {
       credentials.expire();

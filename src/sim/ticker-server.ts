@@ -41,6 +41,11 @@ export class TickerServer {
     return this.subscriptions.size;
   }
 
+  /** Each open socket's subscribed tokens and their modes (copies, in connection order). */
+  subscriptionsPerSocket(): ReadonlyMap<number, TickMode>[] {
+    return [...this.subscriptions.values()].map((subscribed) => new Map(subscribed));
+  }
+
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.refuseConnections) return this.reject(socket, 503, 'Service Unavailable');
     if (!this.options.credentials.acceptsTickerRequest(request)) return this.reject(socket, 403, 'Forbidden');
