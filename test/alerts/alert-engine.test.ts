@@ -251,7 +251,6 @@ describe('routing, quiet hours and mutes', () => {
     expect(brokenCalls).toBe(2);
   });
 
-
   it('tells when the feed has been down for a minute, and when it is back', async () => {
     const { engine, notifier, clock } = setUp();
     engine.onFeedStatus(false);
