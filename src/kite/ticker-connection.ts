@@ -37,14 +37,17 @@ export class TickerConnection {
   private watchdog: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** A frame (a heartbeat at least) has arrived since the socket opened. */
+  private heard = false;
 
   constructor(
     private readonly options: TickerConnectionOptions,
     private readonly events: TickerConnectionEvents,
   ) {}
 
+  /** Open and heard from: a socket that opens but stays silent (a stuck broker) does not count. */
   get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.heard && this.socket?.readyState === WebSocket.OPEN;
   }
 
   start(): void {
@@ -87,7 +90,7 @@ export class TickerConnection {
   }
 
   private send(message: unknown): void {
-    if (this.isOpen) this.socket!.send(JSON.stringify(message));
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
   private open(): void {
@@ -106,11 +109,10 @@ export class TickerConnection {
   }
 
   private handleOpen(): void {
-    this.attempt = 0;
+    this.heard = false;
     this.lastFrameAt = Date.now();
     this.startWatchdog();
     this.replaySubscriptions();
-    this.events.onOpen();
   }
 
   private replaySubscriptions(): void {
@@ -128,6 +130,12 @@ export class TickerConnection {
 
   private handleMessage(data: RawData, isBinary: boolean): void {
     this.lastFrameAt = Date.now();
+    if (!this.heard) {
+      // Connected only once the broker speaks; the backoff resets only then, so a silent broker backs off.
+      this.heard = true;
+      this.attempt = 0;
+      this.events.onOpen();
+    }
     if (isBinary) this.events.onBinary(toBytes(data));
     else this.events.onText(toBytes(data).toString());
   }
@@ -136,6 +144,7 @@ export class TickerConnection {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
+    this.heard = false;
     socket.removeAllListeners();
     socket.on('error', () => {});
     socket.terminate();

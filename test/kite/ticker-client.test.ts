@@ -32,6 +32,14 @@ function waitFor<T>(
 
 const tokensIn = (ticks: Tick[]) => new Set(ticks.map((tick) => tick.instrumentToken));
 
+async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('TickerClient against the simulator', () => {
   let sim: SimServer;
   let client: TickerClient | undefined;
@@ -180,21 +188,24 @@ describe('TickerClient watchdog', () => {
     await silent.close();
   });
 
-  it('treats a connection that sends nothing for the watchdog period as dead and reconnects', async () => {
+  it('treats a connection that sends nothing for the watchdog period as dead, never as connected, and reconnects', async () => {
     client = new TickerClient({
       wsRoot: silent.url,
       credentials: { kind: 'access_token', apiKey: 'k', accessToken: 't' },
       watchdogMs: 500,
       backoff: FAST_BACKOFF,
     });
+    let connectedEvents = 0;
+    client.on('connected', () => connectedEvents++);
     client.subscribe([NIFTY], 'full');
     client.start();
     const startedAt = Date.now();
     const reason = await waitFor(client, 'disconnected', (_shard: number, why: string) => why);
     expect(reason).toBe('no frame for 500 ms');
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(450);
-    await waitFor(client, 'connected');
-    expect(silent.connections).toBeGreaterThanOrEqual(2);
+    await until(() => silent.connections >= 2);
+    expect(connectedEvents).toBe(0);
+    expect(client.connectedCount).toBe(0);
   });
 
   it('surfaces text frames: order updates, errors and messages', async () => {
@@ -211,7 +222,7 @@ describe('TickerClient watchdog', () => {
     client.on('error', (error) => errors.push(error));
     client.subscribe([NIFTY], 'full');
     client.start();
-    await waitFor(client, 'connected');
+    await until(() => silent.connections >= 1);
     silent.sendText(
       JSON.stringify({ type: 'order', data: { order_id: '151220000000000', status: 'COMPLETE' } }),
     );
