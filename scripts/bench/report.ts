@@ -17,7 +17,9 @@ export interface BenchReport {
   benchmarks: ReportRow[];
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
+/** Two decimals, or three significant digits below 1 (a /help through the core takes microseconds). */
+const round = (value: number) =>
+  Math.abs(value) >= 1 || value === 0 ? Math.round(value * 100) / 100 : Number(value.toPrecision(3));
 
 export function benchReport(results: Record<string, BenchResult>, at = new Date()): BenchReport {
   return {
@@ -41,7 +43,11 @@ export function benchReport(results: Record<string, BenchResult>, at = new Date(
   };
 }
 
-const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const number = (value: number) =>
+  value.toLocaleString(
+    'en-US',
+    Math.abs(value) >= 1 || value === 0 ? { maximumFractionDigits: 2 } : { maximumSignificantDigits: 3 },
+  );
 
 /** One aligned text table: name, value, unit, baseline, ratio, bar, pass/fail. */
 export function formatReport(report: BenchReport): string {
@@ -51,7 +57,7 @@ export function formatReport(report: BenchReport): string {
     number(row.value),
     row.unit,
     row.baseline === null ? '—' : number(row.baseline),
-    row.ratio === null ? '—' : `${row.ratio.toFixed(1)}×`,
+    row.ratio === null ? '—' : `${number(row.ratio)}×`,
     row.bar ?? '—',
     row.pass === null ? '—' : row.pass ? 'pass' : 'FAIL',
   ]);
