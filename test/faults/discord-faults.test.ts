@@ -4,11 +4,11 @@ import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot
 import type { Alert } from '../../src/alerts/alert.ts';
 import { AlertEngine } from '../../src/alerts/alert-engine.ts';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { parseAccess } from '../../src/commands/access.ts';
-import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { CommandCore } from '../../src/commands/command-core.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
 import { startDiscordServer, type DiscordServer, type InjectedInteraction } from '../fakes/discord-server.ts';
 import { samplePosition } from '../support/sample-position.ts';
+import { quietCommandContext } from '../support/quiet-command-context.ts';
 
 /**
  * Alerts and commands through the real Discord adapter (discord.js) while the loopback Discord answers
@@ -23,25 +23,7 @@ const CHANNEL_MESSAGES = 'POST /channels/:id/messages';
 /** discord.js's REST timeout (its default; the adapter does not change it). */
 const REST_TIMEOUT_MS = 15_000;
 
-const context: CommandContext = {
-  chains,
-  access: parseAccess(`discord:${VIEWER}=viewer,discord:${TRADER}=trader`)!,
-  snapshot: async () => null,
-  chainReply: async () => ({ text: 'unused' }),
-  oiReply: async () => ({ text: 'unused' }),
-  pcrReply: async () => ({ text: 'unused' }),
-  trading: {
-    placeOrder: () => {
-      throw new Error('no trading in these tests');
-    },
-    exit: () => [],
-    openPositions: () => [],
-    pnl: () => ({}),
-    dailyRealized: () => [],
-  },
-  status: () => ({ version: '0.1.0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
-  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => undefined },
-};
+const context = quietCommandContext(`discord:${VIEWER}=viewer,discord:${TRADER}=trader`);
 
 const logs: string[] = [];
 const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });

@@ -4,9 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { AlertEngine } from '../../src/alerts/alert-engine.ts';
-import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { parseAccess } from '../../src/commands/access.ts';
-import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { CommandCore } from '../../src/commands/command-core.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
 import {
   startTelegramApiServer,
@@ -15,6 +13,7 @@ import {
   type TelegramApiServer,
 } from '../fakes/telegram-api-server.ts';
 import { samplePosition } from '../support/sample-position.ts';
+import { quietCommandContext } from '../support/quiet-command-context.ts';
 
 /**
  * Alerts and commands through the real Telegram adapter while the loopback Bot API answers 429s and
@@ -28,25 +27,7 @@ const PNG = Buffer.from(
 );
 const VIEWER = 3003;
 
-const context: CommandContext = {
-  chains: parseChainSpecs(DEFAULT_CHAINS)!,
-  access: parseAccess(`telegram:${VIEWER}=viewer`)!,
-  snapshot: async () => null,
-  chainReply: async () => ({ text: 'unused' }),
-  oiReply: async () => ({ text: 'unused' }),
-  pcrReply: async () => ({ text: 'unused' }),
-  trading: {
-    placeOrder: () => {
-      throw new Error('no trading in these tests');
-    },
-    exit: () => [],
-    openPositions: () => [],
-    pnl: () => ({}),
-    dailyRealized: () => [],
-  },
-  status: () => ({ version: '0.1.0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
-  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => undefined },
-};
+const context = quietCommandContext(`telegram:${VIEWER}=viewer`);
 
 const logs: string[] = [];
 const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
