@@ -17,5 +17,9 @@ export function commandName(text: string): string {
 /** Who sent a message: the user, or the chat they speak as (anonymous group admins, linked channels). */
 export function messageCaller(message: Message): Caller {
   const sender = message.sender_chat?.id ?? message.from?.id;
-  return { owner: `telegram:${sender}`, chat: `telegram:${message.chat.id}` };
+  return {
+    owner: `telegram:${sender}`,
+    chat: `telegram:${message.chat.id}`,
+    ...(message.chat.type === 'private' ? {} : { shared: true }),
+  };
 }

@@ -6,6 +6,8 @@ export interface Caller {
   owner: string;
   /** The chat's key for group roles, e.g. `telegram:-100777`; may equal `owner`. */
   chat?: string;
+  /** Others in the chat read what the caller types (a group): secrets must not be sent here. */
+  shared?: boolean;
 }
 
 const ROLES = new Set<Role>(['viewer', 'trader', 'admin']);

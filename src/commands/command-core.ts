@@ -134,13 +134,13 @@ export class CommandCore {
       case 'login':
       case 'token':
       case 'enctoken':
-        return this.kiteSession(command, args);
+        return this.kiteSession(command, args, caller);
       default:
         return refuse(`/${command.name} is not available in this version yet.`);
     }
   }
 
-  private async kiteSession(command: CommandInfo, args: string[]): Promise<Reply> {
+  private async kiteSession(command: CommandInfo, args: string[], caller: Caller): Promise<Reply> {
     const session = this.context.session;
     if (!session) return refuse('This front-end cannot manage the Kite session.');
     switch (command.name) {
@@ -151,18 +151,23 @@ export class CommandCore {
             `from the address Kite sends you to:\n${session.loginUrl()}`,
         };
       case 'token': {
-        const userId = await session.exchange(this.secretArgument(command, args));
+        const userId = await session.exchange(this.secretArgument(command, args, caller));
         return { text: `Kite session for ${userId} is in use; market data is restarting.` };
       }
       default: {
-        const userId = await session.useEnctoken(this.secretArgument(command, args));
+        const userId = await session.useEnctoken(this.secretArgument(command, args, caller));
         return { text: `Kite web session for ${userId} is in use; market data is restarting.` };
       }
     }
   }
 
   /** The one argument of /token and /enctoken; never echoed back. */
-  private secretArgument(command: CommandInfo, args: string[]): string {
+  private secretArgument(command: CommandInfo, args: string[], caller: Caller): string {
+    if (caller.shared) {
+      throw new UserError(
+        `Send /${command.name} in a private chat with the bot: everyone in this chat can read it. Nothing was changed.`,
+      );
+    }
     if (args.length !== 1) throw usage(command, `Send exactly one value after /${command.name}`);
     return args[0]!;
   }

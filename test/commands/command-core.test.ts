@@ -149,3 +149,30 @@ describe('/positions', () => {
     expect((await core.handle('/positions', trader)).text).toBe('No open positions.');
   });
 });
+
+describe('/token and /enctoken', () => {
+  it('are refused in a chat others read, before anything is sent to Kite', async () => {
+    const exchanged: string[] = [];
+    const withSession = new CommandCore({
+      ...context,
+      session: {
+        loginUrl: () => 'https://kite.example/connect/login?api_key=k&v=3',
+        exchange: async (token) => (exchanged.push(token), 'AB1234'),
+        useEnctoken: async (token) => (exchanged.push(token), 'AB1234'),
+      },
+    });
+    const inGroup = { owner: 'telegram:1001', chat: 'telegram:-100777', shared: true };
+    for (const text of ['/token RqT0ken123', '/enctoken Kx9abcdefgh']) {
+      const reply = await withSession.handle(text, inGroup);
+      expect(reply.error).toBe(true);
+      expect(reply.text).toMatch(/in a private chat with the bot: everyone in this chat can read it/);
+    }
+    expect(exchanged).toEqual([]);
+    const reply = await withSession.handle('/token RqT0ken123', {
+      owner: 'telegram:1001',
+      chat: 'telegram:1001',
+    });
+    expect(reply.text).toBe('Kite session for AB1234 is in use; market data is restarting.');
+    expect(exchanged).toEqual(['RqT0ken123']);
+  });
+});
