@@ -127,13 +127,17 @@ describe('the daemon against the simulator, as against Kite', () => {
     daemon = undefined;
     const before = historicalCalls(sim).length;
     daemon = await startDaemon(config(), silent);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await daemon.runCycles(); // subscribes the window
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await daemon.runCycles();
-    const { body } = await get('/api/data');
-    for (const chain of Object.values(body)) expect(fiveMinuteChanges(chain)).toBe(22);
+    // Cycles until the window is subscribed and has ticked (on a busy machine this can take a while).
+    await waitUntil(
+      async () => {
+        await daemon!.runCycles();
+        const { body } = await get('/api/data');
+        return Object.values(body).every((chain) => fiveMinuteChanges(chain) === 22);
+      },
+      30_000,
+      'OI changes from the reloaded history',
+    );
     await Promise.all(daemon.trackers.map((tracker) => tracker.backfillSettled()));
     expect(historicalCalls(sim).length).toBe(before);
-  }, 30_000);
+  }, 45_000);
 });
