@@ -25,6 +25,8 @@ async function startDaemon(dbPath: string): Promise<Running> {
       LOG_LEVEL: 'info',
       SQUARE_OFF_TIME: '',
       AUTO_EXIT_POINTS: '100000',
+      // The chain is Live from its second cycle: with the default 30 s that could be 33 s after start.
+      REFRESH_INTERVAL_SECONDS: '5',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
