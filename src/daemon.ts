@@ -1,11 +1,11 @@
 import cron from 'node-cron';
 import { MarketCalendar } from './calendar/market-hours.ts';
 import type { Config } from './config.ts';
-import { chainJson, type ChainJson } from './http/chain-json.ts';
-import { startApiServer, type ApiSource } from './http/api-server.ts';
+import { startApiServer } from './http/api-server.ts';
+import { apiSource } from './api-source.ts';
+import { reportFeedAndSession } from './feed-reports.ts';
+import { loadCatalogue, marketEndpoint } from './market-source.ts';
 import { MetricsRegistry } from './http/metrics.ts';
-import { InstrumentCatalogue } from './kite/instrument-catalogue.ts';
-import { kiteEndpoint, type MarketEndpoint } from './kite/market-feed.ts';
 import { KiteRestClient } from './kite/rest-client.ts';
 import { TickerClient } from './kite/ticker-client.ts';
 import type { Logger } from './log.ts';
@@ -18,7 +18,7 @@ import { KiteSession } from './kite/kite-session.ts';
 import { CommandCore } from './commands/command-core.ts';
 import { commandContext } from './command-context.ts';
 import { startPaperTrading } from './paper/start-paper-trading.ts';
-import { startSimServer, type SimServer } from './sim/server.ts';
+import type { SimServer } from './sim/server.ts';
 import { OiStore, type PruneResult } from './store/oi-store.ts';
 import { ChainTracker } from './tracker/chain-tracker.ts';
 import { CycleScheduler } from './tracker/cycle-scheduler.ts';
@@ -64,41 +64,6 @@ const RETENTION_SCHEDULE = '0 0 3 * * *';
 const FIRST_CYCLE_DELAY_MS = 3000;
 /** A market-data command right after start waits this long for the chain's first snapshot. */
 const FIRST_SNAPSHOT_WAIT_MS = 60_000;
-
-async function marketEndpoint(
-  config: Config,
-  logger: Logger,
-  stops: Stop[],
-): Promise<MarketEndpoint & { sim?: SimServer }> {
-  if (config.marketData === 'kite') return kiteEndpoint(config);
-  const sim = await startSimServer({
-    seed: config.sim.seed,
-    speed: config.sim.speed,
-    apiKey: config.sim.apiKey,
-    accessToken: config.sim.accessToken,
-  });
-  stops.push(() => sim.close());
-  logger.info({ apiRoot: sim.apiRoot, seed: config.sim.seed, speed: config.sim.speed }, 'simulator started');
-  const credentials = {
-    kind: 'access_token',
-    apiKey: sim.credentials.apiKey,
-    accessToken: sim.credentials.accessToken,
-  } as const;
-  return {
-    apiRoot: sim.apiRoot,
-    wsRoot: sim.wsRoot,
-    rest: credentials,
-    ticker: credentials,
-    login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
-    sim,
-  };
-}
-
-async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
-  const exchanges = new Set(config.chains.flatMap((spec) => [spec.indexExchange, spec.optionsExchange]));
-  const lists = await Promise.all([...exchanges].map((exchange) => rest.instruments(exchange)));
-  return new InstrumentCatalogue(lists.flat());
-}
 
 /** Starts everything in order (store → market data → trackers → schedule → API); stop() undoes it in reverse. */
 export async function startDaemon(
@@ -162,23 +127,7 @@ export async function startDaemon(
     });
     alerts.start();
     stops.push(() => alerts.stop());
-    kiteSession.on('expired', (reason) => {
-      logger.warn({ reason }, 'Kite session expired; market data stopped until a new session');
-      alerts.onSessionExpired(reason);
-    });
-    kiteSession.on('renewed', (kind, userId) => {
-      logger.info({ kind, userId }, 'Kite session renewed');
-      alerts.onSessionRenewed(kind, userId);
-    });
-    ticker.on('connected', (shard) => {
-      logger.info({ shard }, 'ticker connected');
-      alerts.onFeedStatus(true);
-    });
-    ticker.on('disconnected', (shard, reason) => {
-      logger.warn({ shard, reason }, 'ticker disconnected');
-      if (reason.includes('HTTP 403')) kiteSession.markExpired('the ticker refused the session (HTTP 403)');
-      alerts.onFeedStatus(ticker.connectedCount > 0);
-    });
+    reportFeedAndSession({ ticker, session: kiteSession, alerts, logger });
     ticker.on('error', (error) => logger.debug({ err: error.message }, 'ticker error'));
 
     const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
@@ -306,58 +255,14 @@ export async function startDaemon(
     });
     stops.push(() => retention.destroy());
 
-    const jsonOf = (tracker: ChainTracker): ChainJson | null => {
-      const snapshot = tracker.current();
-      return snapshot && chainJson(snapshot, config.tracker.oiChangeWindows, tracker.dataAgeSeconds());
-    };
-    const source: ApiSource = {
-      chains: () => config.chains,
-      chainJson: (id) => {
-        const tracker = trackers.find((candidate) => candidate.spec.id === id);
-        return tracker ? jsonOf(tracker) : null;
-      },
-      health: () => ({
-        database: store.health(),
-        chains: Object.fromEntries(
-          trackers.map((tracker) => [
-            tracker.spec.id,
-            { status: tracker.current()?.status ?? 'Starting', data_age_s: tracker.dataAgeSeconds() },
-          ]),
-        ),
-        ticker: {
-          connections: ticker.connectedCount,
-          subscribed: ticker.subscribedCount,
-          skipped: ticker.decodeStats,
-        },
-      }),
-      onEvent: (listener) => {
-        const handlers = trackers.map((tracker) => {
-          const handler = () => listener(`data_update_${tracker.spec.id}`, jsonOf(tracker));
-          tracker.on('snapshot', handler);
-          return () => tracker.off('snapshot', handler);
-        });
-        const offPaper = paper.onEvent(listener);
-        return () => {
-          handlers.forEach((off) => off());
-          offPaper();
-        };
-      },
-    };
+    const source = apiSource({ config, store, trackers, ticker, paper });
     const api = await startApiServer({ ...config.http, source, metrics, routes: paper.routes });
     stops.push(() => api.close());
     logger.info({ url: api.url }, 'JSON API listening');
 
     const gaugeTimer = setInterval(() => {
       alerts.onFeedStatus(ticker.connectedCount > 0);
-      metrics.tickerConnections.set(ticker.connectedCount);
-      for (const tracker of trackers) {
-        const age = tracker.dataAgeSeconds();
-        if (age !== null) metrics.dataAge.set({ chain: tracker.spec.id }, age);
-      }
-      const stats = ticker.decodeStats;
-      metrics.skippedPackets.set({ reason: 'truncated_frame' }, stats.truncatedFrames);
-      metrics.skippedPackets.set({ reason: 'overrun' }, stats.overrunPackets);
-      metrics.skippedPackets.set({ reason: 'unknown_size' }, stats.unknownSizePackets);
+      metrics.sample(ticker, trackers);
     }, 5000);
     stops.push(() => clearInterval(gaugeTimer));
 

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TickerClient } from '../kite/ticker-client.ts';
+import type { ChainTracker } from '../tracker/chain-tracker.ts';
 
 /** The daemon's Prometheus metrics, on a registry of its own (no global state). */
 export class MetricsRegistry {
@@ -40,5 +42,21 @@ export class MetricsRegistry {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reads the gauges off the ticker and the trackers (the daemon calls this every few seconds). */
+  sample(
+    ticker: Pick<TickerClient, 'connectedCount' | 'decodeStats'>,
+    trackers: readonly Pick<ChainTracker, 'spec' | 'dataAgeSeconds'>[],
+  ): void {
+    this.tickerConnections.set(ticker.connectedCount);
+    for (const tracker of trackers) {
+      const age = tracker.dataAgeSeconds();
+      if (age !== null) this.dataAge.set({ chain: tracker.spec.id }, age);
+    }
+    const stats = ticker.decodeStats;
+    this.skippedPackets.set({ reason: 'truncated_frame' }, stats.truncatedFrames);
+    this.skippedPackets.set({ reason: 'overrun' }, stats.overrunPackets);
+    this.skippedPackets.set({ reason: 'unknown_size' }, stats.unknownSizePackets);
   }
 }
