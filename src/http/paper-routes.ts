@@ -1,29 +1,8 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { StoreWriteError } from '../store/write-gate.ts';
-import type { PositionJson } from '../paper/position.ts';
+import type { TradingDesk } from '../paper/types.ts';
 import type { ApiRoute } from './api-server.ts';
-
-export interface OrderRequest {
-  owner: string;
-  chain: string;
-  symbol?: string;
-  strike?: number;
-  type?: string;
-  side: 'BUY' | 'SELL';
-  qty?: number;
-  tp?: number;
-  sl?: number;
-}
-
-export type ExitRequest = { owner: string; positionId: string } | { owner: string; chain: string; all: true };
-
-/** Paper trading as the API (and later the chat commands) use it. Refusals throw UserError. */
-export interface TradingDesk {
-  placeOrder(request: OrderRequest): PositionJson;
-  exit(request: ExitRequest): PositionJson[];
-  summary(filter: { owner?: string; chain?: string }): Record<string, unknown>;
-}
 
 const API_OWNER = 'api';
 const SIDES: Record<string, 'BUY' | 'SELL'> = { B: 'BUY', BUY: 'BUY', S: 'SELL', SELL: 'SELL' };

@@ -1,6 +1,6 @@
 import { findChain } from '../chain-specs.ts';
 import { UserError } from '../errors.ts';
-import type { ExitRequest, OrderRequest, TradingDesk } from '../http/paper-routes.ts';
+import type { ExitRequest, OrderRequest, TradingDesk } from './types.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
 import { resolveTradableOption } from '../tracker/tradable-option.ts';
 import type { PaperBook, PriceOf } from './paper-book.ts';

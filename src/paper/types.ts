@@ -81,3 +81,24 @@ export interface DailyPnl {
   chain: string;
   realized_pnl: number;
 }
+
+export interface OrderRequest {
+  owner: string;
+  chain: string;
+  symbol?: string;
+  strike?: number;
+  type?: string;
+  side: 'BUY' | 'SELL';
+  qty?: number;
+  tp?: number;
+  sl?: number;
+}
+
+export type ExitRequest = { owner: string; positionId: string } | { owner: string; chain: string; all: true };
+
+/** Paper trading as the API (and later the chat commands) use it. Refusals throw UserError. */
+export interface TradingDesk {
+  placeOrder(request: OrderRequest): PositionJson;
+  exit(request: ExitRequest): PositionJson[];
+  summary(filter: { owner?: string; chain?: string }): Record<string, unknown>;
+}

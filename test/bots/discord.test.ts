@@ -8,7 +8,7 @@ import { parseAccess, type Caller } from '../../src/commands/access.ts';
 import { COMMANDS } from '../../src/commands/catalog.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
 import type { Reply } from '../../src/commands/reply.ts';
-import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import type { AlertSubscription } from '../../src/store/alert-subscriptions.ts';
 import {

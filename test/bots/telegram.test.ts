@@ -8,7 +8,7 @@ import { parseAccess } from '../../src/commands/access.ts';
 import { COMMANDS } from '../../src/commands/catalog.ts';
 import { MarketReplies } from '../../src/commands/chain-reply.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
-import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import { renderChainTable } from '../../src/render/chain-table-png.ts';
 import {

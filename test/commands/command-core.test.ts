@@ -4,7 +4,7 @@ import { parseAccess } from '../../src/commands/access.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { UserError } from '../../src/errors.ts';
-import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import type { AlertSubscription } from '../../src/store/alert-subscriptions.ts';
 

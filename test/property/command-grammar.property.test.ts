@@ -4,7 +4,7 @@ import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import { parseAccess } from '../../src/commands/access.ts';
 import { COMMANDS } from '../../src/commands/catalog.ts';
 import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
-import type { OrderRequest } from '../../src/http/paper-routes.ts';
+import type { OrderRequest } from '../../src/paper/types.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 
