@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { KiteConnect } from 'kiteconnect';
 import { SessionExpiredError, UserError } from '../errors.ts';
-import type { SessionStore, StoredSession } from '../store/session-store.ts';
 import { istDateOf, istWallClock } from '../util/ist.ts';
 import type { KiteRestClient, RestCredentials } from './rest-client.ts';
+import type { SessionPort, StoredSession } from './session-port.ts';
 import type { TickerClient, TickerCredentials } from './ticker-client.ts';
 
 export type SessionState = 'valid' | 'expired';
@@ -16,7 +16,7 @@ export interface KiteSessionEvents {
 export interface KiteSessionOptions {
   rest: KiteRestClient;
   ticker: TickerClient;
-  store: SessionStore;
+  store: SessionPort;
   /** KITE_API_KEY (the simulator's key in sim mode); /login and /token need it. */
   apiKey?: string;
   /** KITE_API_SECRET; /token needs it. */
@@ -50,7 +50,7 @@ export class KiteSession extends EventEmitter<KiteSessionEvents> {
 
   /** A session set from chat earlier that is still usable for `apiKey`, to prefer over the configured one. */
   static storedCredentials(
-    store: SessionStore,
+    store: SessionPort,
     apiKey: string | undefined,
     now: number,
   ): TickerCredentials | null {

@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { SessionPort, StoredSession } from '../kite/session-port.ts';
 import { WriteGate } from './write-gate.ts';
-
-/** A Kite session an admin set from chat; secret, so it is never logged. */
-export type StoredSession =
-  | { kind: 'access_token'; apiKey: string; accessToken: string; savedAt: number }
-  | { kind: 'enctoken'; enctoken: string; userId: string; savedAt: number };
 
 interface SessionRow {
   kind: 'access_token' | 'enctoken';
@@ -15,7 +11,7 @@ interface SessionRow {
 }
 
 /** The one Kite session row; the database file is readable by its owner only. */
-export class SessionStore {
+export class SessionStore implements SessionPort {
   private readonly selectStmt: Database.Statement;
   private readonly upsertStmt: Database.Statement;
 
