@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { InstrumentCatalogue, OptionChainListing, OptionSeries } from '../kite/instrument-catalogue.ts';
 import type { Tick } from '../kite/types.ts';
-import { shouldRecover } from '../store/recovery.ts';
 import { istMidnight } from '../util/ist.ts';
 import { Backfiller } from './backfill.ts';
 import { computeChainSnapshot, type ChainOption, type LiveQuote } from './chain-analytics.ts';
@@ -9,6 +8,7 @@ import type { StrikeOi } from './chain-figures.ts';
 import type { OiWindow } from './oi-change.ts';
 import { OiHistory } from './oi-history.ts';
 import type { ChainStore, MarketRest, ObservationRow, TickerSubscriptions } from './ports.ts';
+import { recoverChain } from './recovery.ts';
 import { atmStrike, strikeWindow, subscriptionDiff } from './strikes.ts';
 import type { ChainSnapshot, ChainSpec, ChainStatus } from './types.ts';
 import { fetchWholeChainOi } from './whole-chain.ts';
@@ -359,8 +359,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   private recover(now: number): void {
     if (this.recovered) return;
     this.recovered = true;
-    const last = this.deps.store.lastUpdate(this.spec.id);
-    if (!shouldRecover(last, now, this.deps.settings.recoveryGapMinutes)) return;
-    this.history.load(this.deps.store.loadObservations(this.spec.id, istMidnight(now)));
+    const recovered = recoverChain(this.deps.store, this.spec.id, now, this.deps.settings.recoveryGapMinutes);
+    if (recovered) this.history.load(recovered.observations);
   }
 }

@@ -2,9 +2,9 @@
  * Restart recovery: after a short outage on a trading day, the tracker resumes from what the store
  * already holds for today instead of starting from an empty history.
  */
-import type { OiPoint } from '../tracker/types.ts';
 import { MINUTE_MS, istDateOf, istMidnight } from '../util/ist.ts';
-import type { OiStore, UnderlyingPoint } from './oi-store.ts';
+import type { ChainStore } from './ports.ts';
+import type { OiPoint } from './types.ts';
 
 /**
  * True only when the last snapshot is from the same IST calendar day as `nowMs` and less than
@@ -21,12 +21,10 @@ export interface RecoveredChain {
   lastUpdate: number;
   /** Today's observations (since 00:00 IST) by token, ascending time. */
   observations: Map<number, OiPoint[]>;
-  /** Today's underlying snapshots, ascending time. */
-  underlying: UnderlyingPoint[];
 }
 
-/** The part of the store recovery reads. */
-export type RecoverySource = Pick<OiStore, 'lastUpdate' | 'loadObservations' | 'underlyingHistory'>;
+/** The part of the store recovery reads; the store's `OiStore` is one. */
+export type RecoverySource = Pick<ChainStore, 'lastUpdate' | 'loadObservations'>;
 
 /**
  * Today's saved history of the chain when `shouldRecover` says to resume from it, otherwise null
@@ -40,10 +38,5 @@ export function recoverChain(
 ): RecoveredChain | null {
   const lastUpdate = store.lastUpdate(chainId);
   if (lastUpdate === null || !shouldRecover(lastUpdate, nowMs, gapMinutes)) return null;
-  const since = istMidnight(nowMs);
-  return {
-    lastUpdate,
-    observations: store.loadObservations(chainId, since),
-    underlying: store.underlyingHistory(chainId, since),
-  };
+  return { lastUpdate, observations: store.loadObservations(chainId, istMidnight(nowMs)) };
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OiStore } from '../../src/store/oi-store.ts';
-import { recoverChain, shouldRecover } from '../../src/store/recovery.ts';
+import { recoverChain, shouldRecover } from '../../src/tracker/recovery.ts';
 import { istWallClock } from '../../src/util/ist.ts';
-import { instrument, useTempDir } from './fixtures.ts';
+import { instrument, useTempDir } from '../store/fixtures.ts';
 
 const at = (date: string, time: string): number => istWallClock(date, time);
 
@@ -35,7 +35,7 @@ describe('recoverChain', () => {
   const temp = useTempDir();
   afterEach(() => temp.cleanup());
 
-  it("returns today's observations and underlying history of the chain when recovering, else null", () => {
+  it("returns today's observations of the chain from the store when recovering, else null", () => {
     const store = OiStore.open(temp.dbPath());
     try {
       store.upsertInstruments([instrument(101, 'NSE', 24000, 'CE'), instrument(201, 'BSE', 80000, 'CE')]);
@@ -65,7 +65,6 @@ describe('recoverChain', () => {
       expect(recovered!.lastUpdate).toBe(last);
       expect([...recovered!.observations.keys()]).toEqual([101]);
       expect(recovered!.observations.get(101)!.map((p) => p.time)).toEqual([morning, last]);
-      expect(recovered!.underlying.map((u) => u.time)).toEqual([morning, last]);
 
       expect(recoverChain(store, 'NSE', at('2026-11-24', '11:30'), 30)).toBeNull();
       expect(recoverChain(store, 'BANKNIFTY', at('2026-11-24', '11:10'), 30)).toBeNull();
