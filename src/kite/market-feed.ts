@@ -1,4 +1,3 @@
-import type { Config } from '../config.ts';
 import type { RestCredentials } from './rest-client.ts';
 import type { TickerCredentials } from './ticker-client.ts';
 
@@ -12,7 +11,16 @@ export interface MarketEndpoint {
   login: { apiKey?: string; apiSecret?: string };
 }
 
-export function kiteEndpoint(config: Config): MarketEndpoint {
+/** Where Kite is and how to sign in to it; the config's `kite` section is one. */
+export interface KiteSettings {
+  apiRoot: string;
+  wsRoot: string;
+  auth: TickerCredentials | null;
+  apiKey?: string;
+  apiSecret?: string;
+}
+
+export function kiteEndpoint(config: { kite: KiteSettings }): MarketEndpoint {
   const auth = config.kite.auth;
   if (!auth) throw new Error('kiteEndpoint: no Kite credentials in the config');
   if (auth.kind === 'enctoken') {
