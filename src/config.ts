@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CHAINS_FORMAT, DEFAULT_CHAINS, parseChainSpecs } from './chain-specs.ts';
 import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
 import { parseAccess } from './commands/access.ts';
-import type { Role } from './commands/catalog.ts';
+import type { Role } from './commands/roles.ts';
 import { ConfigError } from './errors.ts';
 import type { ChainSpec } from './tracker/types.ts';
 

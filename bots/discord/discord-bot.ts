@@ -92,7 +92,7 @@ async function registerCommands(client: Client, options: DiscordBotOptions, log:
   const route = options.guildId
     ? Routes.applicationGuildCommands(applicationId, options.guildId)
     : Routes.applicationCommands(applicationId);
-  const definitions = slashCommandDefinitions(options.chains);
+  const definitions = slashCommandDefinitions(options.core.registry, options.chains);
   await client.rest.put(route, { body: definitions });
   log.info(
     { count: definitions.length, scope: options.guildId ? `guild ${options.guildId}` : 'global' },
@@ -116,7 +116,6 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
 
   const answerer = new InteractionAnswerer({
     core: options.core,
-    chains: options.chains,
     log,
     deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
   });

@@ -94,7 +94,7 @@ export function buttonRows(buttons: readonly ReplyButton[][] | undefined): Actio
         new ButtonBuilder()
           .setCustomId(button.command)
           .setLabel(button.label.slice(0, MAX_LABEL))
-          .setStyle(button.command.startsWith('/exit') ? ButtonStyle.Danger : ButtonStyle.Secondary),
+          .setStyle(button.danger ? ButtonStyle.Danger : ButtonStyle.Secondary),
       ),
     ),
   );

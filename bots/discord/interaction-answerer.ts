@@ -10,15 +10,9 @@ import type { Caller } from '../../src/commands/access.ts';
 import type { CommandCore } from '../../src/commands/command-core.ts';
 import type { Reply } from '../../src/commands/reply.ts';
 import type { Logger } from '../../src/log.ts';
-import type { ChainSpec } from '../../src/tracker/types.ts';
 import { MESSAGE_LIMIT, replyMessages, type DiscordMessage } from './discord-format.ts';
 import { errorSummary } from './error-summary.ts';
 import { commandText } from './slash-commands.ts';
-
-/** Commands that draw a PNG: always deferred, and redrawn in place when run from a button. */
-const IMAGE_COMMANDS = new Set(['chain', 'oi', 'pcr']);
-/** Commands whose answers only the caller should see (Kite login links and tokens). */
-const PRIVATE_COMMANDS = new Set(['login', 'token', 'enctoken']);
 
 const FAILED_TO_ANSWER = 'Sorry, the answer could not be sent; the error is logged.';
 
@@ -26,7 +20,6 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
 export interface InteractionAnswererOptions {
   core: CommandCore;
-  chains: readonly ChainSpec[];
   log: Logger;
   /** Answer directly when the core is done within this; otherwise defer first (Discord allows 3 s). */
   deferAfterMs: number;
@@ -108,7 +101,7 @@ export class InteractionAnswerer {
 
   private async command(interaction: ChatInputCommandInteraction): Promise<void> {
     const name = interaction.commandName;
-    const text = commandText(name, interaction.options.data, this.options.chains);
+    const text = commandText(this.options.core.registry, name, interaction.options.data);
     await this.run(interaction, name, text);
   }
 
@@ -136,11 +129,12 @@ export class InteractionAnswerer {
       );
       return;
     }
-    if (interaction.isButton() && IMAGE_COMMANDS.has(name)) return this.redraw(interaction, text, caller);
-    await this.respond(interaction, text, caller, {
-      deferAtOnce: IMAGE_COMMANDS.has(name),
-      private: PRIVATE_COMMANDS.has(name),
-    });
+    // Commands that draw a PNG are always deferred, and redrawn in place when run from a button;
+    // private ones (Kite login links and tokens) are answered so that only the caller sees them.
+    const command = this.options.core.registry.find(name);
+    const image = command?.image === true;
+    if (interaction.isButton() && image) return this.redraw(interaction, text, caller);
+    await this.respond(interaction, text, caller, { deferAtOnce: image, private: command?.private === true });
   }
 
   /** Answers in one go when the core is quick, else defers and edits the answer in. */

@@ -1,7 +1,6 @@
 import { Telegraf } from 'telegraf';
 import type { Notifier } from '../../src/alerts/alert.ts';
 import type { CommandCore } from '../../src/commands/command-core.ts';
-import { COMMANDS } from '../../src/commands/catalog.ts';
 import type { Logger } from '../../src/log.ts';
 import { CallbackData } from './callback-data.ts';
 import { LongPoll, type UpdateTypes } from './long-poll.ts';
@@ -50,7 +49,9 @@ export async function startTelegramBot(options: TelegramBotOptions): Promise<Tel
     throw new Error(`Telegram getMe failed: ${redactedMessage(error, token)}`);
   });
   bot.botInfo = me;
-  const menu = COMMANDS.map((command) => ({ command: command.name, description: command.summary }));
+  const menu = core.registry
+    .list()
+    .map((command) => ({ command: command.name, description: command.summary }));
   await bot.telegram
     .setMyCommands(menu)
     .catch((error: unknown) => log.warn({ error }, 'Telegram setMyCommands failed; the menu is not shown'));

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Role } from '../commands/catalog.ts';
+import { isChatKey } from '../commands/chat-key.ts';
+import type { Role } from '../commands/roles.ts';
 import type { ReplyImage } from '../commands/reply.ts';
 import type { Logger } from '../log.ts';
 import type { PositionClosedEvent } from '../paper/types.ts';
@@ -242,9 +243,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     const now = this.now();
     const urgent = URGENT.has(draft.kind);
     const subscribers = broadcast ? this.options.subscriptions.recipients(now, urgent) : [];
-    const recipients = [
-      ...new Set([...subscribers, ...extra.filter((key) => /^(telegram|discord):/.test(key))]),
-    ];
+    const recipients = [...new Set([...subscribers, ...extra.filter(isChatKey)])];
     const alert: Alert = {
       ...draft,
       id: `${draft.kind}-${now.toString(36)}-${(++this.sequence).toString(36)}`,

@@ -39,6 +39,8 @@ export interface Alert {
 /** A way to push alerts (Telegram, Discord, ntfy). */
 export interface Notifier {
   readonly name: string;
+  /** The platform of the `platform:id` keys this notifier delivers to (`telegram`); none for push-only ones. */
+  readonly platform?: string;
   /** Delivers the alert to its recipients; retries on its own and rejects only when it gives up. */
   notify(alert: Alert): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { ROLE_RANK, type Role } from './catalog.ts';
+import { normalizeChatKey } from './chat-key.ts';
+import { ROLE_RANK, ROLES, type Role } from './roles.ts';
 
 /** Who is asking: the platform and its user (or chat) id, e.g. `telegram:1001`, `discord:4242`, `console`. */
 export interface Caller {
@@ -10,8 +11,6 @@ export interface Caller {
   shared?: boolean;
 }
 
-const ROLES = new Set<Role>(['viewer', 'trader', 'admin']);
-
 /** Parses `ACCESS` (`telegram:1001=admin,discord:4242=trader,telegram:-100777=viewer`); null when malformed. */
 export function parseAccess(text: string): Map<string, Role> | null {
   const roles = new Map<string, Role>();
@@ -19,9 +18,11 @@ export function parseAccess(text: string): Map<string, Role> | null {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const match = entry.match(/^((?:telegram|discord):-?\d+)=(\w+)$/i);
-    if (!match || !ROLES.has(match[2]!.toLowerCase() as Role)) return null;
-    roles.set(match[1]!.toLowerCase(), match[2]!.toLowerCase() as Role);
+    const [key, role, ...rest] = entry.split('=');
+    const chatKey = normalizeChatKey(key ?? '');
+    const wanted = role?.toLowerCase() as Role;
+    if (chatKey === null || rest.length > 0 || !ROLES.includes(wanted)) return null;
+    roles.set(chatKey, wanted);
   }
   return roles;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { findCommand, type CommandInfo } from './catalog.ts';
+import type { CommandDefinition, CommandLookup } from './command.ts';
 
 export interface ParsedInput {
-  command: CommandInfo;
+  command: CommandDefinition;
   args: string[];
 }
 
@@ -14,18 +14,18 @@ export class UsageError extends Error {
 const MAX_INPUT = 500;
 
 /** Splits `/Chain@bot nse` into the command and its words; null when the text is not a command. */
-export function parseInput(text: string): ParsedInput | { unknown: string } | null {
+export function parseInput(text: string, commands: CommandLookup): ParsedInput | { unknown: string } | null {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) return null;
   // Cut by code points, not UTF-16 units: half an emoji in the answer would make Telegram refuse it.
   const words = Array.from(trimmed).slice(0, MAX_INPUT).join('').split(/\s+/);
   const name = words[0]!.slice(1).replace(/@.*$/, '');
-  const command = findCommand(name);
+  const command = commands.find(name);
   if (!command) return { unknown: name };
   return { command, args: words.slice(1) };
 }
 
-export function usage(command: CommandInfo, problem: string): UsageError {
+export function usage(command: Pick<CommandDefinition, 'syntax' | 'example'>, problem: string): UsageError {
   const sentence = /[.?!]$/.test(problem) ? problem : `${problem}.`;
   return new UsageError(`${sentence} Usage: ${command.syntax} (e.g. ${command.example})`);
 }
@@ -49,7 +49,10 @@ const positiveNumber = z
 const strikeWithType = /^(\d+(?:\.\d+)?)(CE|PE)$/i;
 
 /** `<chain> <strike><CE|PE> [qty] [tp=<pts>] [sl=<pts>]`, also `<strike> <CE|PE>` or a tradingsymbol. */
-export function parseOrderArgs(command: CommandInfo, args: readonly string[]): OrderArgs {
+export function parseOrderArgs(
+  command: Pick<CommandDefinition, 'syntax' | 'example'>,
+  args: readonly string[],
+): OrderArgs {
   const [chain, ...rest] = args;
   if (!chain) throw usage(command, 'Which chain and option?');
   const words = [...rest];

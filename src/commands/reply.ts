@@ -21,4 +21,6 @@ export interface ReplyImage {
 export interface ReplyButton {
   label: string;
   command: string;
+  /** The button undoes something (closes a position): front-ends that can, show it as such. */
+  danger?: boolean;
 }

@@ -145,7 +145,7 @@ describe('/positions', () => {
     expect(reply.text).toBe(
       'NSE_P0001 BUY 75 NIFTY26D0125600CE @ 120.50 → 121.00 MTM ₹37.50 (target 145.50, stop 95.50)\nTotal MTM ₹37.50',
     );
-    expect(reply.buttons).toEqual([[{ label: 'Exit NSE_P0001', command: '/exit NSE_P0001' }]]);
+    expect(reply.buttons).toEqual([[{ label: 'Exit NSE_P0001', command: '/exit NSE_P0001', danger: true }]]);
     expect((await core.handle('/positions', trader)).text).toBe('No open positions.');
   });
 });

@@ -1,0 +1,45 @@
+import type { AlertSubscription } from '../store/alert-subscriptions.ts';
+import type { PositionJson } from '../paper/position.ts';
+import type { ExitRequest, OrderRequest } from '../paper/types.ts';
+import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
+import type { StatusReport } from './replies.ts';
+import type { Reply } from './reply.ts';
+import type { Role } from './roles.ts';
+
+/** What the commands need from the daemon; every piece is a plain port (no chat platform here). */
+export interface CommandContext {
+  chains: readonly ChainSpec[];
+  access: ReadonlyMap<string, Role>;
+  /** The chain's latest snapshot with live ticks laid over it, waiting up to `waitMs` for the first one. */
+  snapshot(
+    chainId: string,
+    waitMs: number,
+  ): Promise<{ snapshot: ChainSnapshot; dataAgeS: number | null } | null>;
+  chainReply(chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null): Promise<Reply>;
+  oiReply(chainId: string, snapshot: ChainSnapshot): Promise<Reply>;
+  /** Today's PCR through the day (from the store) and its reply. */
+  pcrReply(chainId: string): Promise<Reply>;
+  trading: {
+    placeOrder(request: OrderRequest): PositionJson;
+    exit(request: ExitRequest): PositionJson[];
+    openPositions(owner: string, chainId?: string): PositionJson[];
+    pnl(owner: string): Record<string, { realized_today: number; mtm: number; realized_all_time: number }>;
+    dailyRealized(owner: string): { day: string; chain: string; realized_pnl: number }[];
+  };
+  status(): StatusReport;
+  alerts: {
+    get(chat: string): AlertSubscription;
+    set(subscription: AlertSubscription): void;
+  };
+  /** The Kite session, for admins: the login link and switching to a new session. */
+  session?: {
+    loginUrl(): string;
+    /** Exchanges a request token; resolves with the Kite user id. */
+    exchange(requestToken: string): Promise<string>;
+    /** Uses a web session; resolves with the Kite user id. */
+    useEnctoken(enctoken: string): Promise<string>;
+  };
+  now?: () => number;
+  /** How long a market-data command waits for a chain's first snapshot (the console uses 60 s). */
+  firstSnapshotWaitMs?: number;
+}
