@@ -28,6 +28,8 @@ export interface DiscordBotOptions {
 }
 
 export interface DiscordBot extends Notifier {
+  /** Users are `discord:<id>`, channels `discord-channel:<id>`. */
+  readonly platform: string;
   /** Stops taking interactions, lets answers under way finish (up to 5 s), and disconnects. */
   stop(): Promise<void>;
 }
@@ -160,6 +162,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   };
   return {
     name: 'discord',
+    platform: 'discord',
     notify: (alert) => sender.notify(alert),
     stop: () => (stopping ??= stop()),
   };

@@ -26,6 +26,7 @@ export interface TelegramBotOptions {
 }
 
 export interface TelegramBot extends Notifier {
+  readonly platform: string;
   /** The bot's @username, from getMe. */
   readonly username: string;
   /** Ends the long poll at once, lets running work finish (bounded), then fails what is still queued. */
@@ -97,6 +98,7 @@ export async function startTelegramBot(options: TelegramBotOptions): Promise<Tel
   let stopped = false;
   return {
     name: notifier.name,
+    platform: notifier.platform,
     username: me.username,
     notify: (alert) => notifier.notify(alert),
     async stop() {

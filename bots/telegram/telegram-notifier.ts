@@ -23,6 +23,7 @@ export function alertOutgoing(alert: Alert): Outgoing {
 /** Delivers alerts to their Telegram recipients (and the alert chats when broadcast), each chat once per alert. */
 export class TelegramNotifier implements Notifier {
   readonly name = 'telegram';
+  readonly platform = 'telegram';
   private readonly delivered = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
 
