@@ -43,7 +43,7 @@ function optionOf(
       return { ...base, type: Integer, ...limits };
     case 'number':
       return { ...base, type: NumberType, ...limits };
-    case 'chain':
+    case 'chain-name':
       return {
         ...base,
         description: argument.required
@@ -53,7 +53,7 @@ function optionOf(
         type: StringType,
         choices: chainChoices(chains),
       };
-    case 'command':
+    case 'command-name':
       return {
         ...base,
         type: StringType,

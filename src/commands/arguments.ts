@@ -11,7 +11,7 @@ export const refuse = (text: string): Reply => ({ text, error: true });
 export const chainArgument = (required: boolean): CommandArgument => ({
   name: 'chain',
   description: 'which option chain',
-  kind: 'chain',
+  kind: 'chain-name',
   required,
 });
 

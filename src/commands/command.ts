@@ -12,8 +12,8 @@ export type ArgumentValue = string | number | boolean;
 export interface CommandArgument {
   name: string;
   description: string;
-  /** `chain`: one of the configured chains; `command`: a command name from the registry. */
-  kind: 'text' | 'integer' | 'number' | 'chain' | 'command';
+  /** `chain-name`: one of the configured chains; `command-name`: a command from the registry. */
+  kind: 'text' | 'integer' | 'number' | 'chain-name' | 'command-name';
   required?: boolean;
   choices?: readonly { label: string; value: string }[];
   min?: number;

@@ -14,7 +14,7 @@ export const helpCommand: CommandDefinition = {
   syntax: '/help [command]',
   example: '/help buy',
   summary: 'commands, syntax and examples',
-  arguments: [{ name: 'command', description: 'a command to explain with an example', kind: 'command' }],
+  arguments: [{ name: 'command', description: 'a command to explain with an example', kind: 'command-name' }],
   handler: ({ args, commands }) => {
     const name = args[0]?.replace(/^\//, '');
     if (name === undefined)
