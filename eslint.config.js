@@ -16,6 +16,14 @@ const SIM = folder(
   ['sim'],
   'Production code reaches the simulator only through the market-data starter (src/app/market-data.ts).',
 );
+const CONFIG = {
+  regex: '^\\.{1,2}/(.*/)?config(\\.ts)?$',
+  message: 'Only the starters read the Config; take the settings you need as a parameter.',
+};
+const TRACKER_STORAGE = folder(
+  ['store'],
+  'The tracker reaches storage only through its ports (src/tracker/ports.ts).',
+);
 const KITE_LAYERS = folder(
   ['tracker', 'store', 'paper', 'alerts', 'commands', 'render', 'http'],
   'src/kite knows the Kite wire protocol only: no chains, storage, paper, alerts, commands, rendering or HTTP. Take a port instead.',
@@ -36,7 +44,8 @@ const boundaries = [
   boundary(['src/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM]),
   boundary(['src/main.ts', 'src/app/chat-adapters.ts'], [CHAT_LIBRARIES, SIM]),
   boundary(['src/app/market-data.ts', 'src/market-source.ts', 'src/sim/**/*.ts'], [CHAT_LIBRARIES, BOTS]),
-  boundary(['src/kite/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, KITE_LAYERS]),
+  boundary(['src/kite/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, KITE_LAYERS, CONFIG]),
+  boundary(['src/tracker/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, TRACKER_STORAGE]),
 ];
 
 export default tseslint.config(

@@ -30,9 +30,16 @@ describe('import boundaries', () => {
       expect(await refused('src/kite/scratch.ts', `../${layer}/scratch.ts`), layer).toBe(true);
     }
     expect(await refused('src/kite/scratch.ts', '../store/oi-store.ts')).toBe(true);
+    expect(await refused('src/kite/scratch.ts', '../config.ts')).toBe(true);
     expect(await refused('src/kite/scratch.ts', '../util/ist.ts')).toBe(false);
     expect(await refused('src/kite/scratch.ts', './types.ts')).toBe(false);
     expect(await refused('src/kite/scratch.ts', 'node:http')).toBe(false);
+  });
+
+  it('lets the tracker reach storage only through its ports', async () => {
+    expect(await refused('src/tracker/scratch.ts', '../store/oi-store.ts')).toBe(true);
+    expect(await refused('src/tracker/scratch.ts', './ports.ts')).toBe(false);
+    expect(await refused('src/store/scratch.ts', '../tracker/types.ts')).toBe(false);
   });
 
   it('keeps telegraf and discord.js in bots/', async () => {
