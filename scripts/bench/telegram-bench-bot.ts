@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
-import type { Role } from '../../src/commands/catalog.ts';
+import type { Role } from '../../src/commands/roles.ts';
 import type { CommandCore } from '../../src/commands/command-core.ts';
 import { fixedSnapshotCore } from './fixed-snapshot-core.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../../test/fakes/telegram-api-server.ts';

@@ -5,20 +5,22 @@ import { buttonRows, codeBlocks, replyMessages, splitText } from '../../bots/dis
 import { commandText, slashCommandDefinitions } from '../../bots/discord/slash-commands.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
+import { createCommandRegistry } from '../../src/commands/registry.ts';
 import { validateCommands, validateMessage } from '../fakes/discord-validate.ts';
 
 const chains = parseChainSpecs(DEFAULT_CHAINS)!;
+const registry = createCommandRegistry();
 const values = (entries: Record<string, string | number>) =>
   Object.entries(entries).map(([name, value]) => ({ name, value }));
 
 describe('slash commands', () => {
   it('are valid for Discord: names, descriptions, option order and choices', () => {
-    const definitions = slashCommandDefinitions(chains);
+    const definitions = slashCommandDefinitions(registry, chains);
     expect(validateCommands(definitions)).toEqual([]);
     const many = parseChainSpecs(
       Array.from({ length: 30 }, (_, i) => `C${i}:INDEX ${i}:OPT${i}:NFO:50`).join(','),
     )!;
-    expect(validateCommands(slashCommandDefinitions(many))).toEqual([]);
+    expect(validateCommands(slashCommandDefinitions(registry, many))).toEqual([]);
   });
 
   it.each([
@@ -39,7 +41,7 @@ describe('slash commands', () => {
     ['enctoken', { value: 'Kx9/+abc==' }, '/enctoken Kx9/+abc=='],
     ['pnl', {}, '/pnl'],
   ])('/%s %o → %s', (name, options, text) => {
-    expect(commandText(name, values(options), chains)).toBe(text);
+    expect(commandText(registry, name, values(options))).toBe(text);
   });
 });
 

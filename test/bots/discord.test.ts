@@ -4,9 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { parseAccess, type Caller } from '../../src/commands/access.ts';
-import { COMMANDS } from '../../src/commands/catalog.ts';
-import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import type { Caller } from '../../src/commands/access.ts';
+import { CommandCore } from '../../src/commands/command-core.ts';
 import type { Reply } from '../../src/commands/reply.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
@@ -17,6 +16,8 @@ import {
   type InjectedInteraction,
   type StoredMessage,
 } from '../fakes/discord-server.ts';
+import { startDiscordOnLoopback, type DiscordOnLoopback } from '../support/discord-bot.ts';
+import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT } from '../render/chain-fixture.ts';
 
@@ -54,9 +55,9 @@ const chainReply = async (chainId: string): Promise<Reply> => ({
   image: { png: PNG, alt: `${chainId} option chain`, filename: `chain-${chainId}.png` },
 });
 
-const context: CommandContext = {
+const context = fakeCommandContext({
   chains,
-  access: parseAccess(`discord:${TRADER}=trader,discord:${VIEWER}=viewer`)!,
+  access: `discord:${TRADER}=trader,discord:${VIEWER}=viewer`,
   snapshot: async () => {
     await sleep(market.delayMs);
     return market.noData ? null : { snapshot: SNAPSHOT, dataAgeS: 1.5 };
@@ -79,16 +80,13 @@ const context: CommandContext = {
             position({ owner, side: 'BUY', chain: 'NSE' }, `NSE_P${String(i + 1).padStart(4, '0')}`),
           )
         : [],
-    pnl: () => ({}),
-    dailyRealized: () => [],
   },
-  status: () => ({ version: '0.1.0', uptimeS: 75, marketData: 'sim', tickerConnections: 1, chains: [] }),
   alerts: {
     get: (chat) => subscriptions.get(chat) ?? { chat, enabled: false, mutedUntil: 0 },
     set: (subscription) => void subscriptions.set(subscription.chat, subscription),
   },
   now: () => Date.parse('2026-11-25T10:00:00+05:30'),
-};
+});
 
 /** The real core, recording the text each command reached it as. */
 class RecordingCore extends CommandCore {
@@ -106,26 +104,21 @@ let server: DiscordServer;
 let bot: DiscordBot;
 let alertChannel: string;
 let otherChannel: string;
+let discord: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
-  server = await startDiscordServer({ heartbeatIntervalMs: 1000 });
-  [alertChannel, otherChannel] = server.channelIds as [string, string];
-  bot = await startDiscordBot({
-    token: server.token,
-    apiRoot: server.apiRoot,
-    guildId: server.guildId,
-    alertChannelId: alertChannel,
+  discord = await startDiscordOnLoopback({
     core,
     chains,
     logger,
     deferAfterMs: 300,
     alertRetryDelaysMs: [50, 100],
   });
+  ({ server, bot, alertChannel, otherChannel } = discord);
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await server?.close();
+  await discord?.close();
 });
 
 beforeEach(() => {
@@ -192,7 +185,9 @@ describe('the Discord bot against a loopback Discord', () => {
 
   it('registers one guild command per catalog entry, with the configured chains as choices', () => {
     const commands = server.commands(server.guildId);
-    expect(commands.map((command) => command.name)).toEqual(COMMANDS.map((command) => command.name));
+    expect(commands.map((command) => command.name)).toEqual(
+      core.registry.list().map((command) => command.name),
+    );
     expect(server.commands()).toEqual([]);
     const chain = commands.find((command) => command.name === 'chain')!;
     expect(chain.options![0]).toMatchObject({
@@ -494,16 +489,16 @@ describe('the Discord bot against a loopback Discord', () => {
 
 describe('starting the Discord bot', () => {
   it('registers the commands globally without a guild id, and stops cleanly', async () => {
-    const other = await startDiscordServer();
     const lines: string[] = [];
-    const started = await startDiscordBot({
-      token: other.token,
-      apiRoot: other.apiRoot,
+    const { server: other, bot: started } = await startDiscordOnLoopback({
       core,
       chains,
       logger: pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }),
+      global: true,
     });
-    expect(other.commands().map((command) => command.name)).toEqual(COMMANDS.map((command) => command.name));
+    expect(other.commands().map((command) => command.name)).toEqual(
+      core.registry.list().map((command) => command.name),
+    );
     expect(other.commands(other.guildId)).toEqual([]);
     await started.stop();
     await other.waitFor(() => other.gatewayConnections[0]!.closeCode !== undefined, 3000, 'the close');

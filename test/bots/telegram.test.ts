@@ -3,11 +3,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
-import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { parseAccess } from '../../src/commands/access.ts';
-import { COMMANDS } from '../../src/commands/catalog.ts';
 import { MarketReplies } from '../../src/commands/chain-reply.ts';
-import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { CommandCore } from '../../src/commands/command-core.ts';
+import { createCommandRegistry } from '../../src/commands/registry.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import { renderChainTable } from '../../src/render/chain-table-png.ts';
@@ -16,6 +14,7 @@ import {
   type StoredMessage,
   type TelegramApiServer,
 } from '../fakes/telegram-api-server.ts';
+import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT, WINDOWS } from '../render/chain-fixture.ts';
 
@@ -37,11 +36,8 @@ const LONG_TABLE = Array.from(
 );
 
 const replies = new MarketReplies(WINDOWS);
-const context: CommandContext = {
-  chains: parseChainSpecs(DEFAULT_CHAINS)!,
-  access: parseAccess(
-    `telegram:${ADMIN}=admin,telegram:${TRADER}=trader,telegram:${VIEWER}=viewer,telegram:-100777=viewer`,
-  )!,
+const context = fakeCommandContext({
+  access: `telegram:${ADMIN}=admin,telegram:${TRADER}=trader,telegram:${VIEWER}=viewer,telegram:-100777=viewer`,
   snapshot: async (chainId) => ({
     snapshot:
       chainId === 'BSE'
@@ -65,12 +61,9 @@ const context: CommandContext = {
       trading.push(`openPositions ${owner}`);
       return owner === `telegram:${ADMIN}` ? [position(owner)] : [];
     },
-    pnl: () => ({}),
-    dailyRealized: () => [],
   },
-  status: () => ({ version: '0.1.0', uptimeS: 75, marketData: 'sim', tickerConnections: 1, chains: [] }),
-  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => undefined },
-};
+  alerts: { set: () => undefined },
+});
 
 /** A pino destination that keeps every line. */
 const into = (lines: string[]) =>
@@ -141,7 +134,11 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
   it('publishes the command menu and polls only for messages and button presses', async () => {
     expect(bot.username).toBe(fake.username);
     expect(bot.name).toBe('telegram');
-    expect(fake.commands.map((command) => command.command)).toEqual(COMMANDS.map((command) => command.name));
+    expect(fake.commands.map((command) => command.command)).toEqual(
+      createCommandRegistry()
+        .list()
+        .map((command) => command.name),
+    );
     const poll = await fake.waitFor(() => fake.calls.find((call) => call.method === 'getUpdates'));
     expect(poll.body.allowed_updates).toEqual(['message', 'callback_query']);
   });

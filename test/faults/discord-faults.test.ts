@@ -1,14 +1,13 @@
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot.ts';
+import type { DiscordBot } from '../../bots/discord/discord-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
-import { AlertEngine } from '../../src/alerts/alert-engine.ts';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import { CommandCore } from '../../src/commands/command-core.ts';
-import type { PositionClosedEvent } from '../../src/paper/types.ts';
-import { startDiscordServer, type DiscordServer, type InjectedInteraction } from '../fakes/discord-server.ts';
-import { samplePosition } from '../support/sample-position.ts';
-import { quietCommandContext } from '../support/quiet-command-context.ts';
+import type { DiscordServer, InjectedInteraction } from '../fakes/discord-server.ts';
+import { feedDownAlert, stopLossExit, testAlertEngine } from '../support/alert-engine.ts';
+import { startDiscordOnLoopback, type DiscordOnLoopback } from '../support/discord-bot.ts';
+import { fakeCommandContext } from '../support/fake-command-context.ts';
 
 /**
  * Alerts and commands through the real Discord adapter (discord.js) while the loopback Discord answers
@@ -23,7 +22,7 @@ const CHANNEL_MESSAGES = 'POST /channels/:id/messages';
 /** discord.js's REST timeout (its default; the adapter does not change it). */
 const REST_TIMEOUT_MS = 15_000;
 
-const context = quietCommandContext(`discord:${VIEWER}=viewer,discord:${TRADER}=trader`);
+const context = fakeCommandContext({ access: `discord:${VIEWER}=viewer,discord:${TRADER}=trader` });
 
 const logs: string[] = [];
 const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
@@ -32,25 +31,20 @@ let server: DiscordServer;
 let bot: DiscordBot;
 let alertChannel: string;
 let otherChannel: string;
+let discord: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
-  server = await startDiscordServer({ heartbeatIntervalMs: 1000 });
-  [alertChannel, otherChannel] = server.channelIds as [string, string];
-  bot = await startDiscordBot({
-    token: server.token,
-    apiRoot: server.apiRoot,
-    guildId: server.guildId,
-    alertChannelId: alertChannel,
+  discord = await startDiscordOnLoopback({
     core: new CommandCore(context),
     chains,
     logger,
     alertRetryDelaysMs: [100, 200, 400],
   });
+  ({ server, bot, alertChannel, otherChannel } = discord);
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await server?.close();
+  await discord?.close();
 });
 
 afterEach(() => {
@@ -59,53 +53,11 @@ afterEach(() => {
   server.acknowledgeHeartbeats(true);
 });
 
-let nextPosition = 1;
-/** A stop-loss exit of a fresh position owned by `owner`; its id marks the alert. */
-function stopLoss(owner: string): PositionClosedEvent {
-  const id = `NSE_P${String(nextPosition++).padStart(4, '0')}`;
-  return {
-    exchange: 'NSE',
-    position_id: id,
-    exit_reason: 'Stop Loss (-25)',
-    exit_price: 95.5,
-    realized_pnl: -1875,
-    closed_pnl: -1875,
-    level: 95.5,
-    position: samplePosition({ id, owner }),
-  };
-}
-
+const stopLoss = stopLossExit;
 /** An alert engine that sends through the real bot; `subscribers` get every broadcast. */
-function alertEngine(subscribers: string[] = []): AlertEngine {
-  const engine = new AlertEngine({
-    subscriptions: { recipients: () => subscribers },
-    access: new Map(),
-    windows: [5],
-    thresholds: [8],
-    cooldownMinutes: 15,
-    quietHours: null,
-    logger,
-  });
-  engine.addNotifier(bot);
-  return engine;
-}
-
-let nextAlert = 1;
-function alert(overrides: Partial<Alert> = {}): Alert {
-  const id = `discord-fault-${nextAlert++}`;
-  return {
-    id,
-    kind: 'feed_down',
-    title: `Market data down (${id})`,
-    text: 'No ticks for 60 s.\nData as of 10:15:00 IST.',
-    priority: 'default',
-    dataTime: Date.now(),
-    tags: ['feed'],
-    recipients: [],
-    broadcast: true,
-    ...overrides,
-  };
-}
+const alertEngine = (subscribers: string[] = []) =>
+  testAlertEngine({ subscribers, notifiers: [bot], logger });
+const alert = (overrides: Partial<Alert> = {}) => feedDownAlert({ broadcast: true, ...overrides });
 
 /** Messages in `channel` whose embed says `marker` (in its title or its markdown-escaped description). */
 const postsOf = (channel: string, marker: string) =>

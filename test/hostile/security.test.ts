@@ -6,9 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatAdapters, type ChatAdapters } from '../../bots/start-adapters.ts';
+import { startChatAdapters, type ChatAdapters } from '../../src/app/chat-adapters.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
-import { COMMANDS, ROLE_RANK, type CommandInfo, type Role } from '../../src/commands/catalog.ts';
+import type { CommandDefinition as CommandInfo } from '../../src/commands/command.ts';
+import { createCommandRegistry } from '../../src/commands/registry.ts';
+import { ROLE_RANK, type Role } from '../../src/commands/roles.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
@@ -21,6 +23,8 @@ import {
 import { startNtfyServer } from '../fakes/ntfy-server.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+
+const COMMANDS = createCommandRegistry().list();
 
 /**
  * Security of the whole daemon with every adapter, on the simulator: roles for every command and button

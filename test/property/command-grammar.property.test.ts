@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
-import { parseAccess } from '../../src/commands/access.ts';
-import { COMMANDS } from '../../src/commands/catalog.ts';
-import { CommandCore, type CommandContext } from '../../src/commands/command-core.ts';
+import { CommandCore } from '../../src/commands/command-core.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
+import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 
@@ -12,32 +10,22 @@ const orders: OrderRequest[] = [];
 const position = (request: OrderRequest): PositionJson =>
   samplePosition({ owner: request.owner, side: request.side, qty: request.qty ?? 75, mtm: 0 });
 
-const context: CommandContext = {
-  chains: parseChainSpecs(DEFAULT_CHAINS)!,
-  access: parseAccess('telegram:1001=admin')!,
-  snapshot: async () => null,
-  chainReply: async () => ({ text: 'chain' }),
-  oiReply: async () => ({ text: 'oi' }),
-  pcrReply: async () => ({ text: 'pcr' }),
+const context = fakeCommandContext({
+  access: 'telegram:1001=admin',
   trading: {
     placeOrder: (request) => {
       orders.push(request);
       return position(request);
     },
-    exit: () => [],
-    openPositions: () => [],
-    pnl: () => ({}),
-    dailyRealized: () => [],
   },
-  status: () => ({ version: '0', uptimeS: 1, marketData: 'sim', tickerConnections: 1, chains: [] }),
-  alerts: { get: (chat) => ({ chat, enabled: false, mutedUntil: 0 }), set: () => {} },
   session: {
     loginUrl: () => 'https://kite.example/login',
     exchange: async () => 'AB1234',
     useEnctoken: async () => 'AB1234',
   },
-};
+});
 const core = new CommandCore(context);
+const COMMANDS = core.registry.list();
 const admin = { owner: 'telegram:1001' };
 const stranger = { owner: 'telegram:9' };
 

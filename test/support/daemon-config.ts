@@ -1,9 +1,9 @@
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { SimServer } from '../../src/sim/server.ts';
 
-/** The daemon's config pointed at a simulator as at Kite (`MARKET_DATA=kite`), API on a free port. */
-export function configAgainstSim(sim: SimServer, settings: Record<string, string>): Config {
-  return loadConfig({
+/** The daemon's settings (env) pointing it at a simulator as at Kite (`MARKET_DATA=kite`), market always open, API on a free port. */
+export function simAsKiteEnv(sim: SimServer): Record<string, string> {
+  return {
     MARKET_DATA: 'kite',
     KITE_API_ROOT: sim.apiRoot,
     KITE_WS_ROOT: sim.wsRoot,
@@ -11,6 +11,10 @@ export function configAgainstSim(sim: SimServer, settings: Record<string, string
     KITE_ACCESS_TOKEN: sim.credentials.accessToken,
     MARKET_HOURS: 'always',
     HTTP_PORT: '0',
-    ...settings,
-  });
+  };
+}
+
+/** The daemon's config pointed at a simulator as at Kite (`MARKET_DATA=kite`), API on a free port. */
+export function configAgainstSim(sim: SimServer, settings: Record<string, string>): Config {
+  return loadConfig({ ...simAsKiteEnv(sim), ...settings });
 }
