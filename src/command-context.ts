@@ -1,15 +1,24 @@
 import { readFileSync } from 'node:fs';
-import type { CommandContext } from './commands/command-core.ts';
+import type { AppContext } from './app/context.ts';
+import type { MarketData } from './app/market-data.ts';
+import { MarketReplies } from './commands/chain-reply.ts';
+import { CommandCore, type CommandContext } from './commands/command-core.ts';
 import type { Reply } from './commands/reply.ts';
 import type { Config } from './config.ts';
 import type { PaperBook } from './paper/paper-book.ts';
+import type { PaperTrading } from './paper/start-paper-trading.ts';
 import type { PaperTradingDesk } from './paper/trading-desk.ts';
+import type { OiStore } from './store/oi-store.ts';
 import type { ChainTracker } from './tracker/chain-tracker.ts';
 import type { ChainSnapshot } from './tracker/types.ts';
+import { istMidnight } from './util/ist.ts';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
+
+/** A market-data command right after start waits this long for the chain's first snapshot. */
+const FIRST_SNAPSHOT_WAIT_MS = 60_000;
 
 /** A snapshot worth showing: rows, and past Starting (its options have ticked). */
 const hasRows = (snapshot: ChainSnapshot | null): snapshot is ChainSnapshot =>
@@ -88,4 +97,40 @@ export function commandContext(deps: {
       }),
     }),
   };
+}
+
+/** The command core on the daemon's trackers, paper book, store, Kite session and feed. */
+export function commandCore(
+  app: AppContext,
+  deps: {
+    store: OiStore;
+    market: Pick<MarketData, 'ticker' | 'session'>;
+    trackers: readonly ChainTracker[];
+    paper: Pick<PaperTrading, 'book' | 'desk'>;
+  },
+): CommandCore {
+  const { config, clock } = app;
+  const { store, market } = deps;
+  const replies = new MarketReplies(config.tracker.oiChangeWindows);
+  return new CommandCore({
+    ...commandContext({
+      config,
+      trackers: deps.trackers,
+      book: deps.paper.book,
+      desk: deps.paper.desk,
+      tickerConnections: () => market.ticker.connectedCount,
+      chainReply: (chainId, snapshot, dataAgeS) => replies.chain(chainId, snapshot, dataAgeS),
+      oiReply: (chainId, snapshot) => replies.oi(chainId, snapshot),
+      pcrReply: (chainId, points) => replies.pcr(chainId, points),
+      pcrHistory: (chainId) =>
+        store
+          .underlyingHistory(chainId, istMidnight(clock.now()))
+          .flatMap((point) => (point.pcr === null ? [] : [{ time: point.time, pcr: point.pcr }])),
+      startedAt: app.startedAt,
+      alerts: store.alertSubscriptions(),
+      session: market.session,
+    }),
+    now: () => clock.now(),
+    firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
+  });
 }

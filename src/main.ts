@@ -1,5 +1,5 @@
 import { runConsole } from '../bots/console/console-bot.ts';
-import { startChatAdapters, type ChatAdapters } from '../bots/start-adapters.ts';
+import { startChatAdapters, type ChatAdapters } from './app/chat-adapters.ts';
 import { loadConfig, type Config } from './config.ts';
 import { startDaemon } from './daemon.ts';
 import { ConfigError } from './errors.ts';

@@ -39,9 +39,38 @@ export interface ApiServerOptions {
   routes?: readonly ApiRoute[];
 }
 
+export interface ApiServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** One request as a route sees it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  params: string[];
+  query: URLSearchParams;
+}
+
+/** Every route, built-in or added, has this one shape. */
+interface Route {
+  method: 'GET' | 'POST';
+  match(path: string): string[] | null;
+  /** Served without the bearer token (the health check). */
+  open?: boolean;
+  serve(exchange: Exchange): Promise<void> | void;
+}
+
 const MAX_BODY_BYTES = 64 * 1024;
+const KEEP_ALIVE_MS = 15_000;
+const DEGRADED_STATUSES = new Set(['Stale', 'Disconnected']);
 
 class BadRequest extends Error {}
+
+const exact = (path: string) => (candidate: string) => (candidate === path ? [] : null);
+const under = (prefix: string) => (candidate: string) =>
+  candidate.startsWith(prefix) ? [candidate.slice(prefix.length)] : null;
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -60,13 +89,6 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export interface ApiServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-const DEGRADED_STATUSES = new Set(['Stale', 'Disconnected']);
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -83,18 +105,34 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The local JSON API: chain data, server-sent events, health and Prometheus metrics. */
-export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { source } = options;
-  const streams = new Set<ServerResponse>();
+/** An added route: its body read as JSON for POST, its answer sent as JSON. */
+function jsonRoute(route: ApiRoute): Route {
+  return {
+    method: route.method,
+    match: (path) => route.match(path),
+    serve: async ({ req, res, params, query }) => {
+      let body: unknown;
+      try {
+        body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+      } catch (error) {
+        if (error instanceof BadRequest)
+          return sendJson(res, 400, { success: false, message: error.message });
+        throw error;
+      }
+      const answer = route.handle({ params, query, body });
+      sendJson(res, answer.status, answer.body);
+    },
+  };
+}
 
-  function allChains(res: ServerResponse): void {
+/** /api/data, /api/data/<chain> and /healthz. */
+function chainRoutes(source: ApiSource): Route[] {
+  const allChains: Route['serve'] = ({ res }) => {
     const body: Record<string, ChainJson | null> = {};
     for (const spec of source.chains()) body[spec.id] = source.chainJson(spec.id);
     sendJson(res, 200, body);
-  }
-
-  function oneChain(res: ServerResponse, name: string): void {
+  };
+  const oneChain: Route['serve'] = ({ res, params: [name = ''] }) => {
     const spec = findChain(source.chains(), decodeURIComponent(name));
     if (!spec) {
       const known = source.chains().map((chain) => chain.id);
@@ -103,17 +141,32 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const json = source.chainJson(spec.id);
     if (!json) return sendJson(res, 503, { error: `chain ${spec.id} has no data yet (starting)` });
     sendJson(res, 200, json);
-  }
-
-  function health(res: ServerResponse): void {
+  };
+  const health: Route['serve'] = ({ res }) => {
     const report = source.health();
     const degraded =
       !report.database.ok ||
       Object.values(report.chains).some((chain) => DEGRADED_STATUSES.has(chain.status));
     sendJson(res, degraded ? 503 : 200, { status: degraded ? 'degraded' : 'ok', ...report });
-  }
+  };
+  return [
+    { method: 'GET', match: exact('/api/data'), serve: allChains },
+    { method: 'GET', match: under('/api/data/'), serve: oneChain },
+    { method: 'GET', match: exact('/healthz'), open: true, serve: health },
+  ];
+}
 
-  function events(req: IncomingMessage, res: ServerResponse): void {
+/** /api/events: server-sent events of the source, with a keep-alive comment every 15 s. */
+function eventStream(source: ApiSource): { route: Route; close(): void } {
+  const streams = new Set<ServerResponse>();
+  const unsubscribe = source.onEvent((event, data) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  });
+  const keepAlive = setInterval(() => {
+    for (const stream of streams) stream.write(': keep-alive\n\n');
+  }, KEEP_ALIVE_MS);
+  const serve: Route['serve'] = ({ req, res }) => {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -122,73 +175,93 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     res.write(': connected\n\n');
     streams.add(res);
     req.on('close', () => streams.delete(res));
-  }
+  };
+  return {
+    route: { method: 'GET', match: exact('/api/events'), serve },
+    close: () => {
+      unsubscribe();
+      clearInterval(keepAlive);
+      for (const stream of streams) stream.end();
+    },
+  };
+}
 
-  const unsubscribe = source.onEvent((event, data) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const stream of streams) stream.write(frame);
-  });
-  const keepAlive = setInterval(() => {
-    for (const stream of streams) stream.write(': keep-alive\n\n');
-  }, 15_000);
+function metricsRoute(metrics: MetricsRegistry): Route {
+  return {
+    method: 'GET',
+    match: exact('/metrics'),
+    serve: async ({ res }) => {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+      res.end(text);
+    },
+  };
+}
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * Finds the route for a request: the health check answers anyone, everything else needs the bearer
+ * token; a known path with another method is 405, an unknown one 404 (405 for anything but GET).
+ */
+function dispatcher(routes: readonly Route[], token: string | undefined) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://api');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path === '/healthz' && req.method === 'GET') return health(res);
-    if (!authorized(req, options.token)) {
+    const matching = routes.filter((route) => route.match(path) !== null);
+    const route = matching.find((candidate) => candidate.method === req.method) ?? matching[0];
+    const allowed = route?.method === req.method;
+    if (!(allowed && route?.open) && !authorized(req, token)) {
       return sendJson(res, 401, {
         error: 'missing or wrong bearer token: send "Authorization: Bearer <HTTP_TOKEN>"',
       });
     }
-    for (const extra of options.routes ?? []) {
-      const params = extra.match(path);
-      if (!params) continue;
-      if (req.method !== extra.method) return sendJson(res, 405, { error: `${path} takes ${extra.method}` });
-      try {
-        const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
-        const answer = extra.handle({ params, query: url.searchParams, body });
-        return sendJson(res, answer.status, answer.body);
-      } catch (error) {
-        if (error instanceof BadRequest)
-          return sendJson(res, 400, { success: false, message: error.message });
-        throw error;
-      }
+    if (!route) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is supported here' });
+      return sendJson(res, 404, {
+        error: `no route ${path}; try /api/data, /api/data/<chain>, /api/events, /healthz, /metrics`,
+      });
     }
-    if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is supported here' });
-    if (path === '/api/data') return allChains(res);
-    if (path.startsWith('/api/data/')) return oneChain(res, path.slice('/api/data/'.length));
-    if (path === '/api/events') return events(req, res);
-    if (path === '/metrics') {
-      const text = await options.metrics.registry.metrics();
-      res.writeHead(200, { 'Content-Type': options.metrics.registry.contentType });
-      res.end(text);
-      return;
-    }
-    sendJson(res, 404, {
-      error: `no route ${path}; try /api/data, /api/data/<chain>, /api/events, /healthz, /metrics`,
-    });
-  }
+    if (!allowed) return sendJson(res, 405, { error: `${path} takes ${route.method}` });
+    await route.serve({ req, res, path, params: route.match(path)!, query: url.searchParams });
+  };
+}
 
-  const server: Server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { address, port: bound } = server.address() as AddressInfo;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${bound}`;
+}
+
+/** The local JSON API: chain data, server-sent events, health and Prometheus metrics. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const events = eventStream(options.source);
+  const routes = [
+    ...(options.routes ?? []).map(jsonRoute),
+    ...chainRoutes(options.source),
+    events.route,
+    metricsRoute(options.metrics),
+  ];
+  const dispatch = dispatcher(routes, options.token);
+  const server = createServer((req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  let url: string;
+  try {
+    url = await listen(server, options.port, options.host);
+  } catch (error) {
+    events.close();
+    throw error;
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
-        unsubscribe();
-        clearInterval(keepAlive);
-        for (const stream of streams) stream.end();
+        events.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -44,7 +44,17 @@ export class MetricsRegistry {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Reads the gauges off the ticker and the trackers (the daemon calls this every few seconds). */
+  /** Samples the gauges every `intervalMs` until the returned function is called. */
+  sampleEvery(
+    intervalMs: number,
+    ticker: Pick<TickerClient, 'connectedCount' | 'decodeStats'>,
+    trackers: readonly Pick<ChainTracker, 'spec' | 'dataAgeSeconds'>[],
+  ): () => void {
+    const timer = setInterval(() => this.sample(ticker, trackers), intervalMs);
+    return () => clearInterval(timer);
+  }
+
+  /** Reads the gauges off the ticker and the trackers. */
   sample(
     ticker: Pick<TickerClient, 'connectedCount' | 'decodeStats'>,
     trackers: readonly Pick<ChainTracker, 'spec' | 'dataAgeSeconds'>[],

@@ -1,4 +1,3 @@
-import cron from 'node-cron';
 import type { MarketCalendar } from '../calendar/market-hours.ts';
 import type { Config } from '../config.ts';
 import type { ApiRoute } from '../http/api-server.ts';
@@ -6,6 +5,8 @@ import { paperRoutes } from '../http/paper-routes.ts';
 import type { Logger } from '../log.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import type { Tick } from '../kite/types.ts';
+import { wallClock, type Clock } from '../util/clock.ts';
 import { istDateOf } from '../util/ist.ts';
 import { PaperBook } from './paper-book.ts';
 import { PaperTradingDesk } from './trading-desk.ts';
@@ -16,12 +17,13 @@ export interface PaperTrading {
   routes: ApiRoute[];
   /** What the SQUARE_OFF_TIME schedule runs: closes everything open (on trading days). */
   squareOffJob(): void;
+  /** Exits on the feed's ticks; an exit the store refuses is logged and tried again on the next tick. */
+  onTicks(ticks: readonly Tick[]): void;
   /** Forwards `position_opened` / `position_closed` to `listener`; returns an unsubscribe function. */
   onEvent(listener: (event: string, data: unknown) => void): () => void;
-  stop(): Promise<void>;
 }
 
-/** The paper book on the daemon's store and feed, its API routes and the intraday square-off. */
+/** The paper book on the daemon's store and feed, its API routes and the intraday square-off job. */
 export function startPaperTrading(deps: {
   config: Config;
   store: OiStore;
@@ -29,10 +31,12 @@ export function startPaperTrading(deps: {
   feedUp: () => boolean;
   calendar: MarketCalendar;
   logger: Logger;
-  now?: () => number;
+  /** What the book stamps and the square-off reads the trading day from; default the wall clock. */
+  clock?: Clock;
 }): PaperTrading {
   const { config, logger } = deps;
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? wallClock;
+  const now = () => clock.now();
   const book = new PaperBook({
     now,
     store: deps.store.paperStore(),
@@ -77,20 +81,20 @@ export function startPaperTrading(deps: {
       logger.error({ err: error }, 'square-off failed; positions stay open');
     }
   };
-  let squareOff: ReturnType<typeof cron.schedule> | null = null;
-  if (config.paper.squareOffTime) {
-    const [hours, minutes] = config.paper.squareOffTime.split(':');
-    squareOff = cron.schedule(`0 ${Number(minutes)} ${Number(hours)} * * 1-5`, squareOffJob, {
-      timezone: 'Asia/Kolkata',
-      name: 'square-off',
-    });
-  }
 
   return {
     book,
     desk,
     routes: paperRoutes(desk),
     squareOffJob,
+    onTicks: (ticks) => {
+      try {
+        book.onTicks(ticks);
+      } catch (error) {
+        // The exit was not stored, so the position stays open and the next tick tries again.
+        logger.error({ err: error }, 'paper book could not record an exit');
+      }
+    },
     onEvent: (listener) => {
       const opened = (data: unknown) => listener('position_opened', data);
       const closed = (data: unknown) => listener('position_closed', data);
@@ -100,9 +104,6 @@ export function startPaperTrading(deps: {
         book.off('position_opened', opened);
         book.off('position_closed', closed);
       };
-    },
-    stop: async () => {
-      await squareOff?.destroy();
     },
   };
 }

@@ -1,5 +1,7 @@
+import { realTimer, type Clock } from '../util/clock.ts';
+
 /** The simulator's notion of now: real time, optionally `speed` times faster, from its start or `startAt`. */
-export class SimClock {
+export class SimClock implements Clock {
   private readonly startedAt: number;
   private readonly origin: number;
 
@@ -14,5 +16,10 @@ export class SimClock {
 
   now(): number {
     return this.origin + (this.realNow() - this.startedAt) * this.speed;
+  }
+
+  /** `ms` of simulated time is `ms / speed` of real time. */
+  after(ms: number, fn: () => void): () => void {
+    return realTimer(ms / this.speed, fn);
   }
 }

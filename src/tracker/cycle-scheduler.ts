@@ -1,48 +1,86 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { MarketCalendar } from '../calendar/market-hours.ts';
+import { everySeconds, scheduleOn, wallClock, type Clock } from '../util/clock.ts';
 import type { ChainTracker } from './chain-tracker.ts';
+import type { ChainSnapshot } from './types.ts';
 
 export interface CycleSchedulerOptions {
   trackers: readonly ChainTracker[];
   refreshIntervalSeconds: number;
   marketHours: 'exchange' | 'always';
   calendar: MarketCalendar;
-  now?: () => number;
+  /** What the schedule runs on and what each cycle is stamped with; default the wall clock. */
+  clock?: Clock;
+  /**
+   * Real milliseconds from start() to the first round, which need not wait for the schedule (the
+   * index's first ticks are in by then); null for none. Default 3000.
+   */
+  firstCycleDelayMs?: number | null;
   onCycleError: (chainId: string, error: unknown) => void;
   onCycleDone?: (chainId: string, seconds: number) => void;
 }
 
-/** A cron expression (with seconds) firing every `seconds`, which divides 60 or is whole minutes dividing 60. */
+/**
+ * The schedule in cron notation (with seconds) for an interval that divides 60 s or is whole minutes
+ * dividing 60. The scheduler no longer runs on cron; only test/tracker/cycle-scheduler.test.ts reads this.
+ * @deprecated delete together with that test.
+ */
 export function cronEvery(seconds: number): string {
   if (seconds < 60) return seconds === 1 ? '* * * * * *' : `*/${seconds} * * * * *`;
   const minutes = seconds / 60;
   return minutes === 1 ? '0 * * * * *' : `0 */${minutes} * * * *`;
 }
 
+/** The fields of the log line written after each chain's cycle. */
+export function cycleLogFields(snapshot: ChainSnapshot): Record<string, unknown> {
+  return {
+    chain: snapshot.chainId,
+    status: snapshot.status,
+    price: snapshot.underlyingPrice,
+    atm: snapshot.atmStrike,
+    expiry: snapshot.expiry,
+    pcr: snapshot.pcr === null ? null : Math.round(snapshot.pcr * 100) / 100,
+    breaches: [...snapshot.calls, ...snapshot.puts].filter((row) => row.breaches.length > 0).length,
+    notes: snapshot.notes.length > 0 ? snapshot.notes : undefined,
+  };
+}
+
+const DEFAULT_FIRST_CYCLE_DELAY_MS = 3000;
+
 /**
- * Runs every chain's cycle on a node-cron schedule in Asia/Kolkata. Chains run independently:
- * one failing or running long never stops or delays another, and a chain whose previous cycle
- * is still running skips this tick.
+ * Runs every chain's cycle every REFRESH_INTERVAL_SECONDS of the clock, on IST multiples of the interval.
+ * Chains run independently: one failing or running long never stops or delays another, and a chain
+ * whose previous cycle is still running skips this tick.
  */
 export class CycleScheduler {
-  private task: ScheduledTask | null = null;
   private readonly running = new Map<string, Promise<void>>();
-  private readonly now: () => number;
+  private readonly clock: Clock;
+  private cancels: (() => void)[] = [];
 
   constructor(private readonly options: CycleSchedulerOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? wallClock;
   }
 
   start(): void {
-    this.task = cron.schedule(cronEvery(this.options.refreshIntervalSeconds), () => this.tick(), {
-      timezone: 'Asia/Kolkata',
-      name: 'chain-cycles',
-    });
+    const interval = everySeconds(this.options.refreshIntervalSeconds);
+    // tick() settles every cycle's failure itself, so the schedule never sees one.
+    this.cancels.push(
+      scheduleOn(
+        this.clock,
+        interval,
+        () => this.tick(),
+        () => {},
+      ),
+    );
+    const delay = this.options.firstCycleDelayMs;
+    if (delay !== null) {
+      const first = setTimeout(() => void this.tick(), delay ?? DEFAULT_FIRST_CYCLE_DELAY_MS);
+      this.cancels.push(() => clearTimeout(first));
+    }
   }
 
   /** Runs one round now (also what the schedule calls). */
   tick(): Promise<void> {
-    const now = this.now();
+    const now = this.clock.now();
     const open = this.options.marketHours === 'always' || this.options.calendar.isOpen(now);
     const rounds = this.options.trackers.map((tracker) => {
       if (!open) {
@@ -68,8 +106,7 @@ export class CycleScheduler {
 
   /** Stops the schedule and waits for the cycles in flight to finish. */
   async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = null;
+    for (const cancel of this.cancels.splice(0)) cancel();
     await Promise.allSettled([...this.running.values()]);
   }
 }

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatAdapters, type ChatAdapters } from '../../bots/start-adapters.ts';
+import { startChatAdapters, type ChatAdapters } from '../../src/app/chat-adapters.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { startDiscordServer } from '../fakes/discord-server.ts';
 import { startNtfyServer } from '../fakes/ntfy-server.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 const TRADER = 1001;
@@ -54,8 +55,7 @@ describe('the daemon on the simulator, used from Telegram, Discord and ntfy', ()
     const logger = pino({ level: 'silent' });
     daemon = await startDaemon(config, logger);
     adapters = await startChatAdapters(config, daemon, logger);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await daemon.runCycles();
+    await untilWindowsSubscribed(daemon);
   }, 60_000);
   afterAll(async () => {
     await adapters?.stop();

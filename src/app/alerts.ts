@@ -1,0 +1,83 @@
+import { AlertEngine } from '../alerts/alert-engine.ts';
+import { dailyAlerts, type DailyAlerts } from '../alerts/daily-alerts.ts';
+import { summaryInput } from '../alerts/summary-input.ts';
+import { MarketReplies } from '../commands/chain-reply.ts';
+import { alertOnFeedAndSession } from '../feed-reports.ts';
+import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { PositionClosedEvent } from '../paper/types.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import type { ChainSnapshot } from '../tracker/types.ts';
+import { istMidnight } from '../util/ist.ts';
+import type { AppContext } from './context.ts';
+import type { MarketData } from './market-data.ts';
+
+export interface Alerts {
+  /** Notifiers (the chat adapters, ntfy) register here. */
+  readonly engine: AlertEngine;
+  /** The session reminder and the end-of-day summary, for the daily schedule. */
+  readonly daily: DailyAlerts;
+  stop(): Promise<void>;
+}
+
+/** The alert engine on the trackers' snapshots, the paper book's exits, the feed and the session. */
+export function startAlerts(
+  app: AppContext,
+  deps: {
+    store: OiStore;
+    market: Pick<MarketData, 'ticker' | 'session'>;
+    trackers: readonly ChainTracker[];
+    paper: Pick<PaperTrading, 'book'>;
+  },
+): Alerts {
+  const { config, logger, clock } = app;
+  const { store, market, trackers, paper } = deps;
+  const replies = new MarketReplies(config.tracker.oiChangeWindows);
+  const engine = new AlertEngine({
+    subscriptions: store.alertSubscriptions(),
+    access: config.access,
+    windows: config.tracker.oiChangeWindows,
+    thresholds: config.tracker.oiChangeThresholds,
+    cooldownMinutes: config.alerts.cooldownMinutes,
+    quietHours: config.alerts.quietHours,
+    chainImage: async (snapshot) => (await replies.chain(snapshot.chainId, snapshot, null)).image,
+    logger,
+    now: () => clock.now(),
+  });
+  engine.start();
+  const onSnapshot = (snapshot: ChainSnapshot) =>
+    engine
+      .onSnapshot(snapshot)
+      .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed'));
+  const onPositionClosed = (event: PositionClosedEvent) => engine.onPositionClosed(event);
+  for (const tracker of trackers) tracker.on('snapshot', onSnapshot);
+  paper.book.on('position_closed', onPositionClosed);
+  const stopFeedAlerts = alertOnFeedAndSession({ ...market, alerts: engine });
+  const summary = () => {
+    const today = istMidnight(clock.now());
+    return summaryInput({
+      realizedToday: store.paperStore().realizedByDay({ sinceMs: today }),
+      openPositions: paper.book.openPositions(),
+      chains: trackers.map((tracker) => ({
+        snapshot: tracker.current(),
+        observations: store.loadObservations(tracker.spec.id, today),
+      })),
+    });
+  };
+  return {
+    engine,
+    daily: dailyAlerts({
+      engine,
+      tradingToday: app.tradingToday,
+      sessionValid: () => market.session.check(),
+      summary,
+      logger,
+    }),
+    stop: async () => {
+      stopFeedAlerts();
+      for (const tracker of trackers) tracker.off('snapshot', onSnapshot);
+      paper.book.off('position_closed', onPositionClosed);
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { chainJson, type ChainJson } from '../http/chain-json.ts';
+import { startApiServer, type ApiSource } from '../http/api-server.ts';
+import type { MetricsRegistry } from '../http/metrics.ts';
+import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import type { AppContext } from './context.ts';
+import type { MarketData } from './market-data.ts';
+
+/** How often the metrics gauges are read off the ticker and the trackers. */
+const GAUGE_INTERVAL_MS = 5000;
+
+interface ApiDeps {
+  store: OiStore;
+  market: Pick<MarketData, 'ticker'>;
+  trackers: readonly ChainTracker[];
+  paper: Pick<PaperTrading, 'onEvent' | 'routes'>;
+  metrics: MetricsRegistry;
+}
+
+/** What the local JSON API serves: chain JSON, health, and the snapshot and paper events. */
+function apiSource(app: AppContext, deps: ApiDeps): ApiSource {
+  const { config } = app;
+  const { store, trackers, paper } = deps;
+  const { ticker } = deps.market;
+  const jsonOf = (tracker: ChainTracker): ChainJson | null => {
+    const snapshot = tracker.current();
+    return snapshot && chainJson(snapshot, config.tracker.oiChangeWindows, tracker.dataAgeSeconds());
+  };
+  return {
+    chains: () => config.chains,
+    chainJson: (id) => {
+      const tracker = trackers.find((candidate) => candidate.spec.id === id);
+      return tracker ? jsonOf(tracker) : null;
+    },
+    health: () => ({
+      database: store.health(),
+      chains: Object.fromEntries(
+        trackers.map((tracker) => [
+          tracker.spec.id,
+          { status: tracker.current()?.status ?? 'Starting', data_age_s: tracker.dataAgeSeconds() },
+        ]),
+      ),
+      ticker: {
+        connections: ticker.connectedCount,
+        subscribed: ticker.subscribedCount,
+        skipped: ticker.decodeStats,
+      },
+    }),
+    onEvent: (listener) => {
+      const handlers = trackers.map((tracker) => {
+        const handler = () => listener(`data_update_${tracker.spec.id}`, jsonOf(tracker));
+        tracker.on('snapshot', handler);
+        return () => tracker.off('snapshot', handler);
+      });
+      const offPaper = paper.onEvent(listener);
+      return () => {
+        handlers.forEach((off) => off());
+        offPaper();
+      };
+    },
+  };
+}
+
+export interface Api {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The JSON API on HTTP_HOST:HTTP_PORT, and the metrics gauges it serves kept current. */
+export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
+  const server = await startApiServer({
+    ...app.config.http,
+    source: apiSource(app, deps),
+    metrics: deps.metrics,
+    routes: deps.paper.routes,
+  });
+  app.logger.info({ url: server.url }, 'JSON API listening');
+  const stopSampling = deps.metrics.sampleEvery(GAUGE_INTERVAL_MS, deps.market.ticker, deps.trackers);
+  return {
+    url: server.url,
+    stop: async () => {
+      stopSampling();
+      await server.close();
+    },
+  };
+}

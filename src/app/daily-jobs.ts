@@ -1,0 +1,53 @@
+import type { PruneResult } from '../store/oi-store.ts';
+import { dailyAtIst, scheduleOn } from '../util/clock.ts';
+import type { AppContext } from './context.ts';
+
+/** The jobs the daily schedule runs (IST), also for tools and tests to run when they choose. */
+export interface DailyJobs {
+  /** 03:00 (and at start): deletes data older than RETENTION_DAYS; null when the store refused. */
+  retention(): PruneResult | null;
+  /** 08:45 on trading days: reminds admins when Kite does not accept the session. */
+  sessionReminder(): Promise<void>;
+  /** SQUARE_OFF_TIME on trading days: closes every open paper position. */
+  squareOff(): void;
+  /** 15:35 on trading days: the end-of-day summary, then forgets stale breach state. */
+  dailySummary(): void;
+}
+
+interface Slot {
+  job: keyof DailyJobs;
+  /** IST 'HH:MM'. */
+  at: string;
+  days: 'every day' | 'weekdays';
+}
+
+/** When each job runs; the jobs themselves check for a trading day. */
+function timetable(squareOffTime: string | null): Slot[] {
+  const squareOff: Slot[] = squareOffTime ? [{ job: 'squareOff', at: squareOffTime, days: 'weekdays' }] : [];
+  return [
+    { job: 'retention', at: '03:00', days: 'every day' },
+    { job: 'sessionReminder', at: '08:45', days: 'weekdays' },
+    ...squareOff,
+    { job: 'dailySummary', at: '15:35', days: 'weekdays' },
+  ];
+}
+
+/** Runs the retention job once now, then every job at its IST time on the daemon's clock. */
+export function startDailyJobs(app: AppContext, jobs: DailyJobs): { jobs: DailyJobs; stop(): void } {
+  const { clock, logger } = app;
+  jobs.retention();
+  const cancels = timetable(app.config.paper.squareOffTime).map(({ job, at, days }) =>
+    scheduleOn(
+      clock,
+      dailyAtIst(at, days),
+      () => jobs[job](),
+      (error) => logger.error({ job, err: error }, 'daily job failed'),
+    ),
+  );
+  return {
+    jobs,
+    stop: () => {
+      for (const cancel of cancels) cancel();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Config } from '../config.ts';
+import type { MetricsRegistry } from '../http/metrics.ts';
+import { logFeedAndSession } from '../feed-reports.ts';
+import { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
+import { KiteSession } from '../kite/kite-session.ts';
+import { kiteEndpoint, type MarketEndpoint } from '../kite/market-feed.ts';
+import { KiteRestClient } from '../kite/rest-client.ts';
+import { TickerClient } from '../kite/ticker-client.ts';
+import type { Logger } from '../log.ts';
+import { startSimServer, type SimServer } from '../sim/server.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import { wallClock, type Clock } from '../util/clock.ts';
+import type { AppContext } from './context.ts';
+
+export type { SimServer } from '../sim/server.ts';
+
+export interface MarketData {
+  readonly rest: KiteRestClient;
+  /** Every instrument of the exchanges the configured chains use. */
+  readonly catalogue: InstrumentCatalogue;
+  /** Not yet connected: the trackers start it once they have subscribed. */
+  readonly ticker: TickerClient;
+  readonly session: KiteSession;
+  /** The in-process simulator when MARKET_DATA=sim. */
+  readonly sim?: SimServer;
+  /** Whether any ticker connection is up. */
+  feedUp(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The simulator runs on the daemon's clock; only on the default wall clock with SIM_SPEED other than 1
+ * does it keep a faster clock of its own (the daemon then reads the wall clock, as it always has).
+ */
+function simClock(config: Config, clock: Clock): Clock | undefined {
+  return clock === wallClock && config.sim.speed !== 1 ? undefined : clock;
+}
+
+/** Where market data comes from: Kite itself, or the simulator started here in sim mode. */
+async function marketEndpoint(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Promise<MarketEndpoint & { sim?: SimServer }> {
+  if (config.marketData === 'kite') return kiteEndpoint(config);
+  const shared = simClock(config, clock);
+  const sim = await startSimServer({
+    seed: config.sim.seed,
+    speed: config.sim.speed,
+    apiKey: config.sim.apiKey,
+    accessToken: config.sim.accessToken,
+    ...(shared ? { clock: shared } : {}),
+  });
+  logger.info({ apiRoot: sim.apiRoot, seed: config.sim.seed, speed: config.sim.speed }, 'simulator started');
+  const credentials = {
+    kind: 'access_token',
+    apiKey: sim.credentials.apiKey,
+    accessToken: sim.credentials.accessToken,
+  } as const;
+  return {
+    apiRoot: sim.apiRoot,
+    wsRoot: sim.wsRoot,
+    rest: credentials,
+    ticker: credentials,
+    login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
+    sim,
+  };
+}
+
+async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
+  const exchanges = new Set(config.chains.flatMap((spec) => [spec.indexExchange, spec.optionsExchange]));
+  const lists = await Promise.all([...exchanges].map((exchange) => rest.instruments(exchange)));
+  return new InstrumentCatalogue(lists.flat());
+}
+
+/** The session, REST client, instrument catalogue and ticker, on Kite or the simulator. */
+export async function startMarketData(
+  app: AppContext,
+  store: OiStore,
+  metrics: MetricsRegistry,
+): Promise<MarketData> {
+  const { config, logger, clock } = app;
+  const endpoint = await marketEndpoint(config, logger, clock);
+  try {
+    // A session set from chat that is still valid wins over the configured one.
+    const stored =
+      config.marketData === 'kite'
+        ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, clock.now())
+        : null;
+    if (stored) logger.info({ kind: stored.kind }, 'using the Kite session set from chat');
+    // The session needs the REST client and the REST client reports expiry to the session.
+    const sessionRef: { current?: KiteSession } = {};
+    const rest = new KiteRestClient({
+      apiRoot: endpoint.apiRoot,
+      credentials: stored ?? endpoint.rest,
+      onSessionExpired: (message) => sessionRef.current?.markExpired(message),
+    });
+    const catalogue = await loadCatalogue(rest, config);
+    logger.info({ instruments: catalogue.size }, 'instruments loaded');
+    const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: stored ?? endpoint.ticker });
+    const session = new KiteSession({
+      rest,
+      ticker,
+      store: store.sessionStore(),
+      ...endpoint.login,
+      now: () => clock.now(),
+    });
+    sessionRef.current = session;
+    logFeedAndSession({ ticker, session, logger });
+    ticker.on('ticks', (ticks) => metrics.ticks.inc(ticks.length));
+    return {
+      rest,
+      catalogue,
+      ticker,
+      session,
+      ...(endpoint.sim ? { sim: endpoint.sim } : {}),
+      feedUp: () => ticker.connectedCount > 0,
+      stop: async () => {
+        ticker.stop();
+        await endpoint.sim?.close();
+      },
+    };
+  } catch (error) {
+    await endpoint.sim?.close();
+    throw error;
+  }
+}

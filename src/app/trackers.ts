@@ -1,0 +1,80 @@
+import type { MetricsRegistry } from '../http/metrics.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import { ChainTracker } from '../tracker/chain-tracker.ts';
+import { CycleScheduler, cycleLogFields } from '../tracker/cycle-scheduler.ts';
+import { oiWindows } from '../tracker/oi-change.ts';
+import type { AppContext } from './context.ts';
+import type { MarketData } from './market-data.ts';
+
+export interface Trackers {
+  readonly trackers: readonly ChainTracker[];
+  /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
+  runCycles(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One tracker per configured chain on the feed, the cycle schedule, and the feed started. */
+export function startTrackers(
+  app: AppContext,
+  market: Pick<MarketData, 'catalogue' | 'rest' | 'ticker'>,
+  store: OiStore,
+  metrics: MetricsRegistry,
+): Trackers {
+  const { config, logger, clock } = app;
+  const { ticker } = market;
+  const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
+  const trackers = config.chains.map(
+    (spec) =>
+      new ChainTracker({
+        spec,
+        catalogue: market.catalogue,
+        rest: market.rest,
+        ticker,
+        store,
+        settings: { ...config.tracker, windows },
+        now: () => clock.now(),
+        warn: (message, error) => logger.warn({ err: error }, message),
+      }),
+  );
+  for (const tracker of trackers) {
+    tracker.on('snapshot', (snapshot) => logger.info(cycleLogFields(snapshot), 'cycle'));
+  }
+  const onTicks = (ticks: Parameters<ChainTracker['onTicks']>[0]) => {
+    for (const tracker of trackers) tracker.onTicks(ticks);
+  };
+  ticker.on('ticks', onTicks);
+  const started = trackers.filter((tracker) => {
+    try {
+      tracker.start();
+      return true;
+    } catch (error) {
+      logger.error({ chain: tracker.spec.id, err: error }, 'chain could not start; the others carry on');
+      return false;
+    }
+  });
+  ticker.start();
+  const scheduler = new CycleScheduler({
+    trackers: started,
+    refreshIntervalSeconds: config.tracker.refreshIntervalSeconds,
+    marketHours: config.tracker.marketHours,
+    calendar: app.calendar,
+    clock,
+    onCycleError: (chain, error) => {
+      metrics.cycles.inc({ chain, outcome: 'error' });
+      logger.error({ chain, err: error }, 'cycle failed');
+    },
+    onCycleDone: (chain, seconds) => {
+      metrics.cycles.inc({ chain, outcome: 'ok' });
+      metrics.cycleSeconds.set({ chain }, seconds);
+    },
+  });
+  scheduler.start();
+  return {
+    trackers,
+    runCycles: () => scheduler.tick(),
+    stop: async () => {
+      await scheduler.stop();
+      ticker.off('ticks', onTicks);
+    },
+  };
+}
