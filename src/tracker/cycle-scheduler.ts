@@ -3,8 +3,11 @@ import { everySeconds, scheduleOn, wallClock, type Clock } from '../util/clock.t
 import type { ChainTracker } from './chain-tracker.ts';
 import type { ChainSnapshot } from './types.ts';
 
+/** What the scheduler uses of a tracker. */
+export type ScheduledChain = Pick<ChainTracker, 'spec' | 'runCycle' | 'markClosed'>;
+
 export interface CycleSchedulerOptions {
-  trackers: readonly ChainTracker[];
+  trackers: readonly ScheduledChain[];
   refreshIntervalSeconds: number;
   marketHours: 'exchange' | 'always';
   calendar: MarketCalendar;

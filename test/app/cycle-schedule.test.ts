@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { MarketCalendar } from '../../src/calendar/market-hours.ts';
+import { SimClock } from '../../src/sim/clock.ts';
+import type { ChainSnapshot, ChainSpec } from '../../src/tracker/types.ts';
+import { CycleScheduler, type ScheduledChain } from '../../src/tracker/cycle-scheduler.ts';
+import { istWallClock } from '../../src/util/ist.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+/** A chain that records the instants its cycles are run at. */
+function recordingChain(id: string): ScheduledChain & { cycles: number[]; closed: number[] } {
+  const cycles: number[] = [];
+  const closed: number[] = [];
+  return {
+    spec: { id } as ChainSpec,
+    cycles,
+    closed,
+    runCycle: async (now?: number) => {
+      cycles.push(now!);
+      return {} as ChainSnapshot;
+    },
+    markClosed: (now?: number) => void closed.push(now!),
+  };
+}
+
+describe('the cycle schedule on the daemon clock', () => {
+  it('ticks every REFRESH_INTERVAL_SECONDS of a clock 600 times faster', async () => {
+    // 30 simulated seconds are 50 ms of real time.
+    const clock = new SimClock(600, Date.now, istWallClock('2026-11-25', '10:00'));
+    const chain = recordingChain('NSE');
+    const scheduler = new CycleScheduler({
+      trackers: [chain],
+      refreshIntervalSeconds: 30,
+      marketHours: 'exchange',
+      calendar: MarketCalendar.fromFile(),
+      clock,
+      firstCycleDelayMs: null,
+      onCycleError: (_chain, error) => {
+        throw error;
+      },
+    });
+    scheduler.start();
+    try {
+      await waitFor(() => chain.cycles.length >= 5, { timeoutMs: 5000, what: 'five cycles' });
+    } finally {
+      await scheduler.stop();
+    }
+    // Five rounds 30 simulated seconds apart (at the wall clock's pace they would take two minutes).
+    const [first, ...rest] = chain.cycles;
+    expect(rest.at(-1)! - first!).toBeGreaterThanOrEqual(90_000);
+    expect(chain.cycles).toEqual([...chain.cycles].sort((a, b) => a - b));
+    expect(chain.closed).toEqual([]);
+  });
+
+  it('marks chains closed outside market hours by the clock, not by the wall clock', async () => {
+    const clock = new SimClock(600, Date.now, istWallClock('2026-11-28', '10:00')); // a Saturday
+    const chain = recordingChain('NSE');
+    const scheduler = new CycleScheduler({
+      trackers: [chain],
+      refreshIntervalSeconds: 30,
+      marketHours: 'exchange',
+      calendar: MarketCalendar.fromFile(),
+      clock,
+      firstCycleDelayMs: null,
+      onCycleError: () => {},
+    });
+    scheduler.start();
+    try {
+      await waitFor(() => chain.closed.length >= 2, { timeoutMs: 5000, what: 'two closed rounds' });
+    } finally {
+      await scheduler.stop();
+    }
+    expect(chain.cycles).toEqual([]);
+  });
+});
