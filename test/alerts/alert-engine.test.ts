@@ -1,20 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, Notifier } from '../../src/alerts/alert.ts';
-import { AlertEngine } from '../../src/alerts/alert-engine.ts';
 import { dailySummaryDraft } from '../../src/alerts/alert-messages.ts';
 import { summaryInput } from '../../src/alerts/summary-input.ts';
 import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
 import { parseAccess } from '../../src/commands/access.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
+import { testAlertEngine } from '../support/alert-engine.ts';
 import { samplePosition } from '../support/sample-position.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import type { ChainSnapshot, OptionRow } from '../../src/tracker/types.ts';
 
-const silent = pino({ level: 'silent' });
 const IST_10_00 = Date.parse('2026-11-25T10:00:00+05:30');
 const MINUTE = 60_000;
 
@@ -94,7 +93,8 @@ function setUp(options: { quiet?: string; cooldownMinutes?: number } = {}) {
   const store = OiStore.open(dbPath);
   stores.push(store);
   const clock = { now: IST_10_00 };
-  const engine = new AlertEngine({
+  const notifier = new RecordingNotifier();
+  const engine = testAlertEngine({
     subscriptions: store.alertSubscriptions(),
     access: parseAccess('telegram:1001=admin,telegram:2002=trader')!,
     windows: [5, 30],
@@ -102,11 +102,9 @@ function setUp(options: { quiet?: string; cooldownMinutes?: number } = {}) {
     cooldownMinutes: options.cooldownMinutes ?? 15,
     quietHours: options.quiet ? parseQuietHours(options.quiet) : null,
     chainImage: async () => ({ png: Buffer.from('png'), alt: 'chain', filename: 'chain-NSE.png' }),
-    logger: silent,
     now: () => clock.now,
+    notifiers: [notifier],
   });
-  const notifier = new RecordingNotifier();
-  engine.addNotifier(notifier);
   return { engine, notifier, clock, store, dbPath };
 }
 
@@ -243,10 +241,12 @@ describe('routing, quiet hours and mutes', () => {
     const late = new RecordingNotifier('late');
     engine.addNotifier(late);
     engine.onSessionRenewed('access_token', 'SIM001');
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const handedAt = Date.now();
+    await waitFor(() => brokenCalls === 2, { timeoutMs: 5000, what: 'the alert handed over again' });
+    // At once, then again a second later (not sooner).
+    expect(Date.now() - handedAt).toBeGreaterThanOrEqual(900);
     expect(notifier.alerts).toHaveLength(1);
     expect(late.alerts).toHaveLength(1);
-    expect(brokenCalls).toBe(2); // at once, then again a second later
     await engine.stop(); // cuts the next wait short and gives up
     expect(brokenCalls).toBe(2);
   });

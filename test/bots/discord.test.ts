@@ -108,6 +108,7 @@ let discord: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
   discord = await startDiscordOnLoopback({
+    server: { heartbeatIntervalMs: 1000 },
     core,
     chains,
     logger,

@@ -8,20 +8,10 @@ import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import type { ChainJson } from '../../src/http/chain-json.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const silent = pino({ level: 'silent' });
-
-async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const historicalCalls = (sim: SimServer) =>
   sim.requestLog.filter((entry) => entry.route.includes('/historical/'));
@@ -50,10 +40,9 @@ describe('the daemon against the simulator, as against Kite', () => {
 
   it('fills /api/data for both chains with 5-minute OI changes and writes rows', async () => {
     daemon = await startDaemon(config(), silent);
-    // First cycle once the index ticks are in: it subscribes the window and starts the backfill.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await daemon.runCycles();
-    await waitUntil(
+    // Cycles until the index ticks are in: the first with a price subscribes the window and starts the backfill.
+    await untilWindowsSubscribed(daemon);
+    await waitFor(
       async () => {
         await Promise.all(daemon!.trackers.map((tracker) => tracker.backfillSettled()));
         await daemon!.runCycles();
@@ -62,8 +51,7 @@ describe('the daemon against the simulator, as against Kite', () => {
           (chain) => chain.status === 'Live' && fiveMinuteChanges(chain) === 22,
         );
       },
-      60_000,
-      'both chains live with 5-minute changes',
+      { timeoutMs: 60_000, intervalMs: 200, what: 'both chains live with 5-minute changes' },
     );
 
     const { body } = await get('/api/data');
@@ -128,14 +116,13 @@ describe('the daemon against the simulator, as against Kite', () => {
     const before = historicalCalls(sim).length;
     daemon = await startDaemon(config(), silent);
     // Cycles until the window is subscribed and has ticked (on a busy machine this can take a while).
-    await waitUntil(
+    await waitFor(
       async () => {
         await daemon!.runCycles();
         const { body } = await get('/api/data');
         return Object.values(body).every((chain) => fiveMinuteChanges(chain) === 22);
       },
-      30_000,
-      'OI changes from the reloaded history',
+      { timeoutMs: 30_000, intervalMs: 200, what: 'OI changes from the reloaded history' },
     );
     await Promise.all(daemon.trackers.map((tracker) => tracker.backfillSettled()));
     expect(historicalCalls(sim).length).toBe(before);

@@ -9,6 +9,8 @@ import { TickerClient } from '../../src/kite/ticker-client.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let sim: SimServer;
 let daemon: Daemon;
@@ -44,11 +46,17 @@ beforeAll(async () => {
     SQUARE_OFF_TIME: '',
   });
   daemon = await startDaemon(config, pino({ level: 'silent' }));
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  await daemon.runCycles(); // subscribes the window
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  await daemon.runCycles();
-  chain = (await (await fetch(`${daemon.apiUrl}/api/data/NSE`)).json()) as ChainJson;
+  await untilWindowsSubscribed(daemon);
+  // Cycles until the window's options have ticked: every row has a price to trade at.
+  chain = await waitFor(
+    async () => {
+      await daemon.runCycles();
+      const json = (await (await fetch(`${daemon.apiUrl}/api/data/NSE`)).json()) as ChainJson;
+      const rows = [...json.call_options, ...json.put_options];
+      return json.status === 'Live' && rows.length === 22 && rows.every((row) => row.ltp !== null) && json;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, what: 'prices for every option of the NSE window' },
+  );
 }, 30_000);
 afterAll(async () => {
   await daemon.stop();
@@ -98,14 +106,11 @@ describe('paper trading over the API on the simulator', () => {
       });
       expect(position.entry_price).not.toBe(1); // the body's price is ignored: the fill is the feed's LTP
 
-      let closed: PositionJson | undefined;
-      for (let i = 0; i < 60 && !closed; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        closed = (await positions('/NSE?owner=api')).NSE!.closed_positions_today.find(
-          (p) => p.id === position.id,
-        );
-      }
-      expect(closed, 'the position never closed').toBeDefined();
+      const closed = await waitFor(
+        async () =>
+          (await positions('/NSE?owner=api')).NSE!.closed_positions_today.find((p) => p.id === position.id),
+        { timeoutMs: 30_000, intervalMs: 100, what: 'the position to close' },
+      );
       const entry = position.entry_price;
       const crossing = seen.find((t) => t.at >= placedAt && Math.round(Math.abs(t.ltp - entry) * 100) >= 5);
       const exitPrice = closed!.exit_price!;

@@ -35,6 +35,7 @@ let discord: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
   discord = await startDiscordOnLoopback({
+    server: { heartbeatIntervalMs: 1000 },
     core: new CommandCore(context),
     chains,
     logger,

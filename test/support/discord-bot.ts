@@ -18,7 +18,7 @@ export interface DiscordOnLoopback {
 
 export type DiscordOnLoopbackOptions = Pick<DiscordBotOptions, 'core' | 'chains' | 'logger'> &
   Partial<Omit<DiscordBotOptions, 'token' | 'apiRoot' | 'guildId'>> & {
-    /** The loopback Discord's options; a 1 s heartbeat by default. */
+    /** The loopback Discord's options. */
     server?: DiscordServerOptions;
     /** Register the slash commands globally (no guild id). */
     global?: boolean;
@@ -30,7 +30,7 @@ export type DiscordOnLoopbackOptions = Pick<DiscordBotOptions, 'core' | 'chains'
  */
 export async function startDiscordOnLoopback(options: DiscordOnLoopbackOptions): Promise<DiscordOnLoopback> {
   const { server: serverOptions, global = false, ...botOptions } = options;
-  const server = await startDiscordServer({ heartbeatIntervalMs: 1000, ...serverOptions });
+  const server = await startDiscordServer(serverOptions);
   const [alertChannel, otherChannel] = server.channelIds as [string, string];
   try {
     const bot = await startDiscordBot({
