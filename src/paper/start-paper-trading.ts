@@ -23,29 +23,8 @@ export interface PaperTrading {
   onEvent(listener: (event: string, data: unknown) => void): () => void;
 }
 
-/** The paper book on the daemon's store and feed, its API routes and the intraday square-off job. */
-export function startPaperTrading(deps: {
-  config: Config;
-  store: OiStore;
-  trackers: readonly ChainTracker[];
-  feedUp: () => boolean;
-  calendar: MarketCalendar;
-  logger: Logger;
-  /** What the book stamps and the square-off reads the trading day from; default the wall clock. */
-  clock?: Clock;
-}): PaperTrading {
-  const { config, logger } = deps;
-  const clock = deps.clock ?? wallClock;
-  const now = () => clock.now();
-  const book = new PaperBook({
-    now,
-    store: deps.store.paperStore(),
-    maxQtyLots: config.paper.maxQtyLots,
-    autoExitPoints: config.paper.autoExitPoints,
-    maxPriceAgeMs: 2 * config.tracker.refreshIntervalSeconds * 1000,
-  });
-  book.load();
-  const desk = new PaperTradingDesk(book, deps.trackers, deps.feedUp, config.paper.defaultQty);
+/** One log line per position opened and closed. */
+function logPositions(book: PaperBook, logger: Logger): void {
   book.on('position_opened', (position) =>
     logger.info(
       {
@@ -71,6 +50,32 @@ export function startPaperTrading(deps: {
       'paper position closed',
     ),
   );
+}
+
+/** The paper book on the daemon's store and feed, its API routes and the intraday square-off job. */
+export function startPaperTrading(deps: {
+  config: Config;
+  store: OiStore;
+  trackers: readonly ChainTracker[];
+  feedUp: () => boolean;
+  calendar: MarketCalendar;
+  logger: Logger;
+  /** What the book stamps and the square-off reads the trading day from; default the wall clock. */
+  clock?: Clock;
+}): PaperTrading {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? wallClock;
+  const now = () => clock.now();
+  const book = new PaperBook({
+    now,
+    store: deps.store.paperStore(),
+    maxQtyLots: config.paper.maxQtyLots,
+    autoExitPoints: config.paper.autoExitPoints,
+    maxPriceAgeMs: 2 * config.tracker.refreshIntervalSeconds * 1000,
+  });
+  book.load();
+  const desk = new PaperTradingDesk(book, deps.trackers, deps.feedUp, config.paper.defaultQty);
+  logPositions(book, logger);
 
   const squareOffJob = () => {
     if (config.tracker.marketHours === 'exchange' && !deps.calendar.isTradingDay(istDateOf(now()))) return;
