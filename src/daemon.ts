@@ -67,8 +67,8 @@ export async function startDaemon(
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
     const api = started.add(await startApi(app, { store, market, trackers, paper, metrics }));
-    const { squareOffJob: squareOff } = paper;
-    const daily = started.add(startDailyJobs(app, { retention, ...alerts.daily, squareOff }));
+    const jobs = { retention, ...alerts.daily, squareOff: paper.squareOffJob };
+    const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,
       trackers,

@@ -1,9 +1,9 @@
 import { runConsole } from '../bots/console/console-bot.ts';
 import { startChatAdapters, type ChatAdapters } from './app/chat-adapters.ts';
 import { loadConfig, type Config } from './config.ts';
-import { startDaemon } from './daemon.ts';
+import { startDaemon, type Daemon } from './daemon.ts';
 import { ConfigError } from './errors.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { StoreLockedError } from './store/lock.ts';
 
 const STOP_DEADLINE_MS = 5000;
@@ -20,6 +20,19 @@ function loadConfigOrExit(): Config {
   }
 }
 
+/** The daemon, or exit 2 with the message when another process has the database. */
+async function startDaemonOrExit(config: Config, logger: Logger): Promise<Daemon> {
+  try {
+    return await startDaemon(config, logger);
+  } catch (error) {
+    if (error instanceof StoreLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   // On a terminal, or with --console (also with piped input), commands are read from stdin.
@@ -29,16 +42,7 @@ async function main(): Promise<void> {
     { marketData: config.marketData, chains: config.chains.map((chain) => chain.id) },
     'oi-tracker starting',
   );
-  let daemon;
-  try {
-    daemon = await startDaemon(config, logger);
-  } catch (error) {
-    if (error instanceof StoreLockedError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const daemon = await startDaemonOrExit(config, logger);
 
   const adapters: { current?: ChatAdapters } = {};
   let stopping = false;
