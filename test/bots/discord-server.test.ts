@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startDiscordServer, type DiscordServer } from '../fakes/discord-server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** The loopback Discord itself, spoken to with plain fetch and ws: it must refuse what Discord refuses. */
 
@@ -32,15 +33,8 @@ async function connectGateway(query = '?v=10&encoding=json') {
   const socket = new WebSocket(`${server.gatewayUrl}${query}`);
   const received: GatewayPayload[] = [];
   socket.on('message', (data) => received.push(JSON.parse(data.toString()) as GatewayPayload));
-  const next = async (predicate: (payload: GatewayPayload) => boolean) => {
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline) {
-      const found = received.find(predicate);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no such gateway payload');
-  };
+  const next = (predicate: (payload: GatewayPayload) => boolean) =>
+    waitFor(() => received.find(predicate), { timeoutMs: 3000, intervalMs: 10, what: 'the gateway payload' });
   return { socket, received, next, send: (payload: unknown) => socket.send(JSON.stringify(payload)) };
 }
 
@@ -164,8 +158,10 @@ describe('the loopback Discord', () => {
     });
     expect(await edit.json()).toMatchObject({ content: 'done', flags: 0 });
 
+    const injectedAt = Date.now();
     const late = server.injectSlashCommand({ name: 'chain', ...at });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Past the 200 ms deadline (by a margin), whatever else this process was doing.
+    await waitFor(() => Date.now() - injectedAt > 250, { intervalMs: 10, what: 'the deadline to pass' });
     expect(await (await callback({ type: 5 }, late)).json()).toMatchObject({ code: 10062 });
     gateway.socket.close();
   });

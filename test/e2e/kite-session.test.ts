@@ -9,14 +9,11 @@ import type { Alert } from '../../src/alerts/alert.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { waitFor } from '../support/wait-for.ts';
 
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitUntil = (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) =>
+  waitFor(check, { timeoutMs, intervalMs: 100, what });
 
 describe('the Kite session from chat', () => {
   let sim: SimServer;
@@ -61,8 +58,7 @@ describe('the Kite session from chat', () => {
       10_000,
       'start',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await daemon!.runCycles();
+    await untilWindowsSubscribed(daemon!);
     sim.expireSession();
     await waitUntil(() => alerts.some((alert) => alert.kind === 'session_expired'), 20_000, 'the alert');
     const expired = alerts.find((alert) => alert.kind === 'session_expired')!;

@@ -1,62 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { startDaemonProcess } from '../support/daemon-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const HEADERS = { 'Content-Type': 'application/json', Authorization: 'Bearer t0ken' };
 
-interface Running {
-  child: ChildProcess;
-  apiUrl: string;
-}
-
-async function startDaemon(dbPath: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+const startDaemon = (dbPath: string) =>
+  startDaemonProcess({
     env: {
-      ...process.env,
-      MARKET_DATA: 'sim',
       DB_PATH: dbPath,
-      HTTP_PORT: '0',
       HTTP_TOKEN: 't0ken',
-      LOG_LEVEL: 'info',
       SQUARE_OFF_TIME: '',
       AUTO_EXIT_POINTS: '100000',
       // The chain is Live from its second cycle: with the default 30 s that could be 33 s after start.
-      REFRESH_INTERVAL_SECONDS: '5',
+      REFRESH_INTERVAL_SECONDS: '1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"JSON API listening"/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  });
-  return { child, apiUrl };
-}
 
 async function tradableSymbol(apiUrl: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await fetch(`${apiUrl}/api/data/NSE`, { headers: HEADERS });
-    if (response.ok) {
+  return waitFor(
+    async () => {
+      const response = await fetch(`${apiUrl}/api/data/NSE`, { headers: HEADERS });
+      if (!response.ok) return null;
       const chain = (await response.json()) as { status: string; call_options: { symbol: string }[] };
-      if (chain.status === 'Live' && chain.call_options.length === 11) return chain.call_options[5]!.symbol;
-    }
-    if (Date.now() > deadline) throw new Error('NSE never went live');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+      return chain.status === 'Live' && chain.call_options.length === 11 && chain.call_options[5]!.symbol;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: 'NSE to go live' },
+  );
 }
 
 async function placeOrder(apiUrl: string, symbol: string): Promise<string | null> {
@@ -80,7 +53,6 @@ describe('paper trades survive a crash', () => {
     const symbol = await tradableSymbol(first.apiUrl);
 
     const acknowledged: string[] = [];
-    const exited = new Promise((resolve) => first.child.once('exit', resolve));
     let killed = false;
     const streams = Array.from({ length: 4 }, async () => {
       while (!killed) {
@@ -88,12 +60,12 @@ describe('paper trades survive a crash', () => {
         if (id) acknowledged.push(id);
         if (acknowledged.length >= 20 && !killed) {
           killed = true;
-          first.child.kill('SIGKILL');
+          void first.stop('SIGKILL');
         }
       }
     });
     await Promise.all(streams);
-    await exited;
+    await first.exited;
     expect(acknowledged.length).toBeGreaterThanOrEqual(20);
 
     const db = new Database(dbPath, { readonly: true });
@@ -112,9 +84,7 @@ describe('paper trades survive a crash', () => {
       const highest = Math.max(...[...ids].map((id) => Number(id.slice('NSE_P'.length))));
       expect(Number(next!.slice('NSE_P'.length))).toBeGreaterThan(highest);
     } finally {
-      const stopped = new Promise((resolve) => second.child.once('exit', resolve));
-      second.child.kill('SIGTERM');
-      await stopped;
+      await second.stop('SIGTERM');
     }
   }, 90_000);
 });

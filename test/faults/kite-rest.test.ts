@@ -17,10 +17,10 @@ import {
   logged,
   rateLimitViolations,
   storedTimesBetween,
-  waitFor,
   withKiteRig,
   type KiteRig,
 } from './support-kite-rig.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const STORM_MS = 20_000;
 /** KiteRestClient's default: 4 retries after the first attempt, delays from 0.5 s doubling, jittered to half. */
@@ -44,9 +44,7 @@ async function cycleUntil(
       const json = await rig.chain('NSE');
       return check(json) && json;
     },
-    timeoutMs,
-    what,
-    500,
+    { timeoutMs: timeoutMs, what: what, intervalMs: 500 },
   );
 }
 
@@ -221,11 +219,11 @@ describe.concurrent('Kite REST faults under the running daemon', () => {
         'the quote API to refuse the session',
       );
       expect(refused.notes.find((note) => QUOTE_NOTE.test(note))).toMatch(/TokenException|access_token/);
-      await waitFor(
-        () => rig.alerts.some((alert) => alert.kind === 'session_expired'),
-        5000,
-        'the session-expired alert',
-      );
+      await waitFor(() => rig.alerts.some((alert) => alert.kind === 'session_expired'), {
+        timeoutMs: 5000,
+        what: 'the session-expired alert',
+        intervalMs: 200,
+      });
       expect(rig.daemon.session.state).toBe('expired');
       // The daemon stays up and the chain stays Live on ticks, storing OI all along.
       const stillLive = await cycleUntil(
@@ -254,11 +252,11 @@ describe.concurrent('Kite REST faults under the running daemon', () => {
       const reply = await rig.daemon.commands.handle('/token SomeRequestTok3n', admin);
       expect(reply.error).toBeUndefined();
       expect(reply.text).toBe('Kite session for SIM001 is in use; market data is restarting.');
-      await waitFor(
-        () => rig.alerts.some((alert) => alert.kind === 'session_renewed'),
-        5000,
-        'the session-renewed alert',
-      );
+      await waitFor(() => rig.alerts.some((alert) => alert.kind === 'session_renewed'), {
+        timeoutMs: 5000,
+        what: 'the session-renewed alert',
+        intervalMs: 200,
+      });
       const back = await cycleUntil(
         rig,
         (json) => json.status === 'Live' && json.notes.length === 0 && json.pcr_all !== null,

@@ -9,7 +9,6 @@
  *
  * `POWER_LOSS_SEED=<n>` replays a run's kill moments and choices.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +18,11 @@ import type { PositionJson } from '../../src/paper/position.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
 import { mulberry32 } from '../../src/sim/random.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
-import { readDatabase, sleep, waitFor } from './support-sqlite-daemon.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { simAsKiteEnv } from '../support/daemon-config.ts';
+import { startDaemonProcess, type DaemonProcess } from '../support/daemon-process.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { readDatabase } from './support-sqlite-daemon.ts';
 
 const SEED = Number(process.env.POWER_LOSS_SEED ?? 20_261_108);
 const ROUNDS = 10;
@@ -27,7 +30,6 @@ const CLIENTS = 3;
 /** The busy session lasts this long (ms) before the kill: between these bounds, uniformly. */
 const KILL_AFTER_MS = [150, 2500] as const;
 const TOKEN = 'power-loss';
-const root = path.resolve(import.meta.dirname, '../..');
 
 interface Opened {
   symbol: string;
@@ -70,55 +72,17 @@ class Ledger {
   }
 }
 
-interface RunningDaemon {
-  child: ChildProcess;
-  apiUrl: string;
-  exited: Promise<NodeJS.Signals | null>;
-  output(): string;
-}
-
-async function startDaemonProcess(sim: SimServer, dbPath: string): Promise<RunningDaemon> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+/** The daemon against the simulator as against Kite: cycles every second, no chat, no square-off. */
+function startDaemon(sim: SimServer, dbPath: string): Promise<DaemonProcess & { apiUrl: string }> {
+  return startDaemonProcess({
     env: {
-      ...process.env,
-      MARKET_DATA: 'kite',
-      KITE_API_ROOT: sim.apiRoot,
-      KITE_WS_ROOT: sim.wsRoot,
-      KITE_API_KEY: sim.credentials.apiKey,
-      KITE_ACCESS_TOKEN: sim.credentials.accessToken,
-      MARKET_HOURS: 'always',
+      ...simAsKiteEnv(sim),
       REFRESH_INTERVAL_SECONDS: '1',
       DB_PATH: dbPath,
-      HTTP_PORT: '0',
       HTTP_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
       SQUARE_OFF_TIME: '',
-      TELEGRAM_BOT_TOKEN: '',
-      DISCORD_BOT_TOKEN: '',
-      NTFY_URL: '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  const apiUrl = await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}):\n${output}`);
-      return output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"JSON API listening"/)?.[1];
-    },
-    30_000,
-    'the daemon to listen',
-  ).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
-  return { child, apiUrl, exited, output: () => output };
 }
 
 const HEADERS = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
@@ -205,14 +169,13 @@ const sequenceOf = (id: string) => Number(id.slice(id.indexOf('_P') + 2));
 
 describe('power loss during a busy session', () => {
   let sim: SimServer;
-  let running: RunningDaemon | undefined;
+  let running: DaemonProcess | undefined;
 
   beforeAll(async () => {
     sim = await startSimServer({ seed: SEED, tickIntervalMs: 250 });
   });
   afterAll(async () => {
-    running?.child.kill('SIGKILL');
-    await running?.exited;
+    await running?.stop('SIGKILL');
     await sim.close();
   });
 
@@ -223,7 +186,7 @@ describe('power loss during a busy session', () => {
     let highestNse = 0;
 
     for (let round = 1; round <= ROUNDS + 1; round++) {
-      const daemon = await startDaemonProcess(sim, dbPath);
+      const daemon = await startDaemon(sim, dbPath);
       running = daemon;
       const events = followEvents(daemon.apiUrl, ledger, round);
       const context = `seed ${SEED}, round ${round}`;
@@ -240,15 +203,13 @@ describe('power loss during a busy session', () => {
             atm && post(daemon.apiUrl, '/api/place_order', { exchange: 'NSE', symbol: atm.symbol, side: 'B' })
           );
         },
-        30_000,
-        `the first order (${context})`,
+        { timeoutMs: 30_000, what: `the first order (${context})`, intervalMs: 200 },
       );
       const firstPosition = first.position as PositionJson;
       ledger.open(firstPosition, round);
       expect(sequenceOf(firstPosition.id), `${context}: first id after restart`).toBe(highestNse + 1);
       if (round > ROUNDS) {
-        daemon.child.kill('SIGTERM');
-        expect(await daemon.exited).toBeNull();
+        expect((await daemon.stop('SIGTERM')).signal).toBeNull();
         break;
       }
 
@@ -284,8 +245,7 @@ describe('power loss during a busy session', () => {
       const clients = Array.from({ length: CLIENTS }, client);
       await sleep(killAfterMs);
       killed = true;
-      daemon.child.kill('SIGKILL');
-      const signal = await daemon.exited;
+      const { signal } = await daemon.stop('SIGKILL');
       expect(signal, `${context}: the daemon stopped by itself:\n${daemon.output()}`).toBe('SIGKILL');
       await Promise.all([...clients, events]);
       running = undefined;

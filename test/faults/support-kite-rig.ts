@@ -18,6 +18,7 @@ import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { toStoredSeconds } from '../../src/store/codec.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** NIFTY options only, 3 strikes each side of ATM subscribed (2 shown + 1 buffer): 14 option tokens. */
 export const ONE_SMALL_CHAIN = { CHAINS: 'NSE:NIFTY 50:NIFTY:NFO:50', STRIKES_EACH_SIDE: '2' };
@@ -59,8 +60,6 @@ export interface HealthBody {
   ticker: { connections: number; subscribed: number };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const PAUSE_PROBE_MS = 10;
 /**
  * The REST client spaces requests 100 ms wider than Kite's 1 s window, and they reach the simulator
@@ -96,33 +95,22 @@ export class ProcessPauses {
   }
 }
 
-/** Polls `probe` until it returns a value other than null/undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs: number,
-  what: string,
-  pollMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(pollMs);
-  }
-}
-
 export interface RigOptions {
   seed: number;
   /** Daemon settings on top of the defaults here (5 s cycles, API on a free port, market always open). */
   settings?: Record<string, string> | ((sim: SimServer) => Record<string, string>);
   /** Runs on the simulator before the daemon starts (e.g. to take the historical API down). */
   beforeDaemon?: (sim: SimServer) => void;
+  /** How often the simulator's ticker sends ticks (its default: every second). */
+  tickIntervalMs?: number;
 }
 
 /** Starts the simulator and the daemon, runs `body` on them, and stops both however `body` ends. */
 export async function withKiteRig(options: RigOptions, body: (rig: KiteRig) => Promise<void>): Promise<void> {
-  const sim = await startSimServer({ seed: options.seed });
+  const sim = await startSimServer({
+    seed: options.seed,
+    ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}),
+  });
   const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-kite-fault-')), 'oi.db');
   const logs: LogEntry[] = [];
   const logger = pino(
@@ -179,9 +167,7 @@ export async function withKiteRig(options: RigOptions, body: (rig: KiteRig) => P
             });
             return fresh && chains.every((json) => json.status === status);
           },
-          timeoutMs,
-          `every chain to show ${status}`,
-          500,
+          { timeoutMs: timeoutMs, what: `every chain to show ${status}`, intervalMs: 500 },
         );
       },
     };
@@ -236,8 +222,11 @@ export async function expectTickerCarriesWindow(rig: KiteRig, timeoutMs = 10_000
         rig.sim.ticker.connectionCount === 1
       );
     },
-    timeoutMs,
-    'the ticker to carry exactly the current window in full mode',
+    {
+      timeoutMs: timeoutMs,
+      what: 'the ticker to carry exactly the current window in full mode',
+      intervalMs: 200,
+    },
   );
   const optionTokens = windowTokens(rig).size - rig.daemon.trackers.length;
   expect(optionTokens).toBeGreaterThan(0);

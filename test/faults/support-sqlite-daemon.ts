@@ -9,6 +9,8 @@ import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import type { ChainJson } from '../../src/http/chain-json.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export interface ApiAnswer {
   status: number;
@@ -26,23 +28,6 @@ export interface FaultRig {
   /** Places a BUY of one lot of the NSE ATM call; resolves with the API's answer. */
   order(): Promise<ApiAnswer>;
   stop(): Promise<void>;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns a value other than null/undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 /** Runs `read` on a read-only connection of its own to the database file, then closes it. */
@@ -143,15 +128,13 @@ export async function startFaultRig(
     },
   };
   try {
-    await sleep(1500); // the index ticks arrive
-    await daemon.runCycles(); // subscribes the strike window
+    await untilWindowsSubscribed(daemon);
     const first = await waitFor(
       async () => {
         const answer = await order();
         return answer.status === 200 && answer;
       },
-      30_000,
-      'the first NSE order to be accepted',
+      { timeoutMs: 30_000, what: 'the first NSE order to be accepted', intervalMs: 200 },
     );
     return { rig, first };
   } catch (error) {

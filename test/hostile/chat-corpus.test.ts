@@ -1,16 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot.ts';
+import type { DiscordBot } from '../../bots/discord/discord-bot.ts';
 import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { Caller } from '../../src/commands/access.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
-import { startDiscordServer, type DiscordServer, type InjectedInteraction } from '../fakes/discord-server.ts';
+import type { DiscordServer, InjectedInteraction } from '../fakes/discord-server.ts';
 import {
   parseTelegramHtml,
   startTelegramApiServer,
@@ -18,6 +17,8 @@ import {
   type TelegramApiServer,
 } from '../fakes/telegram-api-server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { startDiscordOnLoopback, type DiscordOnLoopback } from '../support/discord-bot.ts';
 import { HOSTILE_VALUES, TELEGRAM_CORPUS } from './corpus.ts';
 
 /**
@@ -47,11 +48,11 @@ let discord: DiscordServer;
 let daemon: Daemon;
 let telegramBot: TelegramBot;
 let discordBot: DiscordBot;
+let discordOnLoopback: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
   sim = await startSimServer({ seed: 31 });
   telegram = await startTelegramApiServer({ username: 'oi_tracker_bot' });
-  discord = await startDiscordServer();
   const config = configAgainstSim(sim, {
     DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-hostile-')), 'oi.db'),
     KITE_API_SECRET: sim.credentials.apiSecret,
@@ -67,24 +68,20 @@ beforeAll(async () => {
     // Pacing is not what these tests are about; every input gets a chat of its own anyway.
     limits: { perChatIntervalMs: 0 },
   });
-  discordBot = await startDiscordBot({
-    token: discord.token,
-    apiRoot: discord.apiRoot,
-    guildId: discord.guildId,
-    alertChannelId: discord.channelIds[0]!,
+  discordOnLoopback = await startDiscordOnLoopback({
     core: daemon.commands,
     chains: config.chains,
     logger: logger.child({ adapter: 'discord' }),
   });
-  await sleep(1500);
-  await daemon.runCycles();
+  ({ server: discord, bot: discordBot } = discordOnLoopback);
+  await untilWindowsSubscribed(daemon);
 }, 60_000);
 
 afterAll(async () => {
   await telegramBot?.stop();
-  await discordBot?.stop();
+  await discordOnLoopback?.close();
   await daemon?.stop();
-  await Promise.all([telegram?.close(), discord?.close(), sim?.close()]);
+  await Promise.all([telegram?.close(), sim?.close()]);
 });
 
 let nextChat = 50_000;

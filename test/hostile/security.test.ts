@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +22,7 @@ import {
 import { startNtfyServer } from '../fakes/ntfy-server.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
+import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
 
 const COMMANDS = createCommandRegistry().list();
 
@@ -104,8 +104,7 @@ beforeAll(async () => {
   daemon = await startDaemon(config, logger);
   daemon.alerts.on('alert', (alert) => alerts.push(alert));
   adapters = await startChatAdapters(config, daemon, logger);
-  await sleep(1500);
-  await daemon.runCycles();
+  await untilWindowsSubscribed(daemon);
 }, 60_000);
 
 afterAll(async () => {

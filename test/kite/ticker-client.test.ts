@@ -3,6 +3,7 @@ import { TickerClient, tickerUrl, type TickerCredentials } from '../../src/kite/
 import type { Tick } from '../../src/kite/types.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import { startSilentTicker, type SilentTicker } from '../fakes/silent-ticker.ts';
+import { waitFor as waitUntil } from '../support/wait-for.ts';
 
 const NIFTY = 256265;
 const SENSEX = 265;
@@ -32,13 +33,7 @@ function waitFor<T>(
 
 const tokensIn = (ticks: Tick[]) => new Set(ticks.map((tick) => tick.instrumentToken));
 
-async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (check: () => boolean, timeoutMs = 8000) => waitUntil(check, { timeoutMs, intervalMs: 20 });
 
 describe('TickerClient against the simulator', () => {
   let sim: SimServer;
@@ -121,8 +116,7 @@ describe('TickerClient against the simulator', () => {
     client.start();
     const reasons: string[] = [];
     client.on('disconnected', (_shard, reason) => reasons.push(reason));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(reasons.length).toBeGreaterThanOrEqual(3);
+    await until(() => reasons.length >= 3);
     expect(reasons[0]).toMatch(/503/);
     sim.ticker.refuseConnections = false;
     await waitFor(client, 'ticks');
@@ -228,7 +222,7 @@ describe('TickerClient watchdog', () => {
     );
     silent.sendText(JSON.stringify({ type: 'error', data: 'token limit exceeded' }));
     silent.sendText('not json');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => orders.length + messages.length + errors.length >= 4);
     expect(orders).toEqual([{ order_id: '151220000000000', status: 'COMPLETE' }]);
     expect(messages).toHaveLength(2);
     expect(errors.map((error) => error.message)).toEqual([
