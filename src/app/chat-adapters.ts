@@ -3,6 +3,7 @@ import { NtfyNotifier } from '../../bots/ntfy/ntfy-notifier.ts';
 import { startTelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { AlertEngine } from '../alerts/alert-engine.ts';
 import type { Notifier } from '../alerts/alert.ts';
+import { platformOf } from '../commands/chat-key.ts';
 import type { CommandCore } from '../commands/command-core.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -71,8 +72,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 function warnUnservedAccess(config: Config, adapters: readonly Adapter[], logger: Logger): void {
   const known = new Set([...ALWAYS_KNOWN, ...adapters.flatMap((adapter) => adapter.platform ?? [])]);
   for (const entry of config.access.keys()) {
-    const platform = entry.split(':')[0]!;
-    if (!known.has(platform)) {
+    const platform = platformOf(entry);
+    if (platform !== null && !known.has(platform)) {
       logger.warn(
         { entry, platform },
         'ACCESS names a platform with no running adapter; the entry is unused',

@@ -24,7 +24,8 @@ function capturingLogger() {
   return { logger, lines };
 }
 
-const ACCESS = 'telegram:1001=admin,discord:4242=trader,discord:4343=viewer';
+const ACCESS =
+  'telegram:1001=admin,discord:4242=trader,discord:4343=viewer,telegram:-100777=viewer,discord-channel:9=viewer';
 
 describe('the chat starter', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -55,6 +56,7 @@ describe('the chat starter', () => {
     expect(warnings.map((line) => [line.entry, line.platform])).toEqual([
       ['discord:4242', 'discord'],
       ['discord:4343', 'discord'],
+      ['discord-channel:9', 'discord'],
     ]);
   });
 
@@ -71,6 +73,8 @@ describe('the chat starter', () => {
       'telegram:1001',
       'discord:4242',
       'discord:4343',
+      'telegram:-100777',
+      'discord-channel:9',
     ]);
     await adapters.stop();
   });
