@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDiscordBot, type DiscordBot } from '../../bots/discord/discord-bot.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startDiscordBot } from '../../bots/discord/discord-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import type { Caller } from '../../src/commands/access.ts';
@@ -10,13 +10,8 @@ import type { Reply } from '../../src/commands/reply.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import type { AlertSubscription } from '../../src/store/alert-subscriptions.ts';
-import {
-  startDiscordServer,
-  type DiscordServer,
-  type InjectedInteraction,
-  type StoredMessage,
-} from '../fakes/discord-server.ts';
-import { startDiscordOnLoopback, type DiscordOnLoopback } from '../support/discord-bot.ts';
+import { startDiscordServer, type InjectedInteraction, type StoredMessage } from '../fakes/discord-server.ts';
+import { discordOnLoopbackForFile, startDiscordOnLoopback } from '../support/discord-bot.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT } from '../render/chain-fixture.ts';
@@ -100,53 +95,40 @@ const core = new RecordingCore(context);
 const logLines: string[] = [];
 const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
 
-let server: DiscordServer;
-let bot: DiscordBot;
-let alertChannel: string;
-let otherChannel: string;
-let discord: DiscordOnLoopback | undefined;
-
-beforeAll(async () => {
-  discord = await startDiscordOnLoopback({
-    server: { heartbeatIntervalMs: 1000 },
-    core,
-    chains,
-    logger,
-    deferAfterMs: 300,
-    alertRetryDelaysMs: [50, 100],
-  });
-  ({ server, bot, alertChannel, otherChannel } = discord);
-});
-
-afterAll(async () => {
-  await discord?.close();
-});
+const discord = discordOnLoopbackForFile(() => ({
+  server: { heartbeatIntervalMs: 1000 },
+  core,
+  chains,
+  logger,
+  deferAfterMs: 300,
+  alertRetryDelaysMs: [50, 100],
+}));
 
 beforeEach(() => {
   Object.assign(market, { delayMs: 0, noData: false, manyPositions: false });
-  server.clearFailures();
+  discord.server.clearFailures();
 });
 
 /** Waits for the interaction's answer: the callback, and after a deferral the edit that fills it in. */
 async function answerOf(interaction: InjectedInteraction) {
-  const callback = await server.waitFor(
-    () => server.callbacks.find((entry) => entry.interactionId === interaction.id),
+  const callback = await discord.server.waitFor(
+    () => discord.server.callbacks.find((entry) => entry.interactionId === interaction.id),
     5000,
     `the callback of interaction ${interaction.id}`,
   );
   if (callback.type === 5 || callback.type === 6) {
-    await server.waitFor(
-      () => server.edits.find((edit) => edit.interactionId === interaction.id),
+    await discord.server.waitFor(
+      () => discord.server.edits.find((edit) => edit.interactionId === interaction.id),
       5000,
       `the edit of interaction ${interaction.id}`,
     );
   }
-  const record = server.interaction(interaction.id)!;
-  return { callback, message: server.message(record.originalMessageId!)! };
+  const record = discord.server.interaction(interaction.id)!;
+  return { callback, message: discord.server.message(record.originalMessageId!)! };
 }
 
 const slash = (name: string, options: Record<string, string | number> = {}, userId = TRADER) =>
-  server.injectSlashCommand({ name, options, userId, channelId: otherChannel });
+  discord.server.injectSlashCommand({ name, options, userId, channelId: discord.otherChannel });
 
 const customIds = (message: StoredMessage) =>
   message.components.flatMap((row) =>
@@ -171,25 +153,29 @@ function alert(overrides: Partial<Alert> = {}): Alert {
 
 describe('the Discord bot against a loopback Discord', () => {
   it('connects over an uncompressed v10 JSON gateway with the Guilds intent and heartbeats', async () => {
-    const connection = server.gatewayConnections[0]!;
+    const connection = discord.server.gatewayConnections[0]!;
     expect(connection.query.get('v')).toBe('10');
     expect(connection.query.get('encoding')).toBe('json');
     expect(connection.query.has('compress')).toBe(false);
-    const identify = server.gatewayOps.find((op) => op.op === 2)!;
+    const identify = discord.server.gatewayOps.find((op) => op.op === 2)!;
     expect(identify.d).toMatchObject({ compress: false, intents: 1, token: '[redacted]', shard: [0, 1] });
-    await server.waitFor(() => server.gatewayOps.some((op) => op.op === 1), 3000, 'a heartbeat');
-    expect(server.calls.find((call) => call.path === '/gateway/bot')).toMatchObject({
+    await discord.server.waitFor(
+      () => discord.server.gatewayOps.some((op) => op.op === 1),
+      3000,
+      'a heartbeat',
+    );
+    expect(discord.server.calls.find((call) => call.path === '/gateway/bot')).toMatchObject({
       status: 200,
       authorized: true,
     });
   });
 
   it('registers one guild command per catalog entry, with the configured chains as choices', () => {
-    const commands = server.commands(server.guildId);
+    const commands = discord.server.commands(discord.server.guildId);
     expect(commands.map((command) => command.name)).toEqual(
       core.registry.list().map((command) => command.name),
     );
-    expect(server.commands()).toEqual([]);
+    expect(discord.server.commands()).toEqual([]);
     const chain = commands.find((command) => command.name === 'chain')!;
     expect(chain.options![0]).toMatchObject({
       name: 'chain',
@@ -223,7 +209,7 @@ describe('the Discord bot against a loopback Discord', () => {
     const { callback, message } = await answerOf(interaction);
     expect(callback.type).toBe(5);
     expect(callback.ephemeral).toBe(false);
-    const edit = server.edits.find((entry) => entry.interactionId === interaction.id)!;
+    const edit = discord.server.edits.find((entry) => entry.interactionId === interaction.id)!;
     expect(edit.at).toBeGreaterThanOrEqual(callback.at);
     expect(message.content).toBe('NSE · NIFTY 50 · ATM 25600 · Live');
     expect(message.attachments).toHaveLength(1);
@@ -277,7 +263,7 @@ describe('the Discord bot against a loopback Discord', () => {
   it('refuses a button press by a user without the role, privately, and leaves the message alone', async () => {
     const bought = await answerOf(slash('buy', { chain: 'NSE', strike: 25_600, type: 'CE' }));
     exits.length = 0;
-    const press = server.pressButton({
+    const press = discord.server.pressButton({
       customId: '/exit NSE_P0001',
       userId: VIEWER,
       messageId: bought.message.id,
@@ -288,12 +274,16 @@ describe('the Discord bot against a loopback Discord', () => {
     expect(message.id).not.toBe(bought.message.id);
     expect(message.content).toBe(`/exit needs the trader role; discord:${VIEWER} is a viewer.`);
     expect(exits).toEqual([]);
-    expect(server.edits.some((edit) => edit.messageId === bought.message.id)).toBe(false);
+    expect(discord.server.edits.some((edit) => edit.messageId === bought.message.id)).toBe(false);
   });
 
   it('a BSE button redraws the chain message in place with the new PNG', async () => {
     const first = await answerOf(slash('chain', { chain: 'NSE' }, VIEWER));
-    const press = server.pressButton({ customId: '/chain BSE', userId: VIEWER, messageId: first.message.id });
+    const press = discord.server.pressButton({
+      customId: '/chain BSE',
+      userId: VIEWER,
+      messageId: first.message.id,
+    });
     const { callback, message } = await answerOf(press);
     expect(callback.type).toBe(6);
     expect(message.id).toBe(first.message.id);
@@ -306,29 +296,33 @@ describe('the Discord bot against a loopback Discord', () => {
   it('keeps the chart when a redraw fails, and tells only the presser why', async () => {
     const first = await answerOf(slash('chain', { chain: 'NSE' }, VIEWER));
     market.noData = true;
-    const press = server.pressButton({ customId: '/chain BSE', userId: VIEWER, messageId: first.message.id });
-    const notice = await server.waitFor(
-      () => server.followUps.find((message) => message.interactionId === press.id),
+    const press = discord.server.pressButton({
+      customId: '/chain BSE',
+      userId: VIEWER,
+      messageId: first.message.id,
+    });
+    const notice = await discord.server.waitFor(
+      () => discord.server.followUps.find((message) => message.interactionId === press.id),
       5000,
       'the notice',
     );
     expect(notice.flags & 64).toBe(64);
     expect(notice.content).toBe('BSE has no data yet: the tracker is starting. Try again in a minute.');
-    expect(server.message(first.message.id)!.attachments.map((attachment) => attachment.filename)).toEqual([
-      'chain-NSE.png',
-    ]);
+    expect(
+      discord.server.message(first.message.id)!.attachments.map((attachment) => attachment.filename),
+    ).toEqual(['chain-NSE.png']);
   });
 
   it('does not leave a deferred answer thinking when the edit cannot be sent', async () => {
     // discord.js tries a 5xx four times; the fifth request (the fallback) gets through.
-    server.failNext('PATCH /webhooks/*', { status: 502 }, 4);
+    discord.server.failNext('PATCH /webhooks/*', { status: 502 }, 4);
     const interaction = slash('chain', { chain: 'NSE' }, VIEWER);
-    await server.waitFor(
-      () => server.followUps.find((message) => message.interactionId === interaction.id),
+    await discord.server.waitFor(
+      () => discord.server.followUps.find((message) => message.interactionId === interaction.id),
       5000,
       'the fallback',
     );
-    const original = server.message(server.interaction(interaction.id)!.originalMessageId!)!;
+    const original = discord.server.message(discord.server.interaction(interaction.id)!.originalMessageId!)!;
     expect(original.content).toBe('Sorry, the answer could not be sent; the error is logged.');
     expect(original.flags & 128).toBe(0);
     expect(logLines.join('')).toContain('Discord interaction could not be answered');
@@ -356,9 +350,11 @@ describe('the Discord bot against a loopback Discord', () => {
     market.manyPositions = true;
     const interaction = slash('positions', {}, VIEWER);
     const { message } = await answerOf(interaction);
-    const more = await server.waitFor(
+    const more = await discord.server.waitFor(
       () => {
-        const found = server.followUps.filter((followUp) => followUp.interactionId === interaction.id);
+        const found = discord.server.followUps.filter(
+          (followUp) => followUp.interactionId === interaction.id,
+        );
         return found.length > 0 && found;
       },
       5000,
@@ -377,18 +373,18 @@ describe('the Discord bot against a loopback Discord', () => {
     const { message } = await answerOf(slash('alerts', { minutes: 30 }, VIEWER));
     expect(handled.at(-1)).toBe('/alerts mute 30');
     expect(message.content).toBe('Alerts are muted until 10:30 IST.');
-    expect(subscriptions.get(`discord-channel:${otherChannel}`)).toMatchObject({ enabled: true });
+    expect(subscriptions.get(`discord-channel:${discord.otherChannel}`)).toMatchObject({ enabled: true });
   });
 
   it('posts an alert as an embed with its PNG to the alert channel, once however often it is notified', async () => {
     const event = alert();
-    const before = server.channelMessages.length;
-    await Promise.all([bot.notify(event), bot.notify(event)]);
-    await bot.notify(event);
-    const posted = server.channelMessages.slice(before);
+    const before = discord.server.channelMessages.length;
+    await Promise.all([discord.bot.notify(event), discord.bot.notify(event)]);
+    await discord.bot.notify(event);
+    const posted = discord.server.channelMessages.slice(before);
     expect(posted).toHaveLength(1);
     const message = posted[0]!;
-    expect(message.channelId).toBe(alertChannel);
+    expect(message.channelId).toBe(discord.alertChannel);
     expect(message.embeds).toEqual([
       {
         title: 'NSE_P0001 stopped out',
@@ -401,9 +397,10 @@ describe('the Discord bot against a loopback Discord', () => {
     ]);
     expect(message.attachments.map((attachment) => attachment.filename)).toEqual(['chain-NSE.png']);
     expect(message.attachments[0]!.data).toEqual(PNG);
-    expect(server.calls.filter((call) => call.path === `/channels/${alertChannel}/messages`).length).toBe(
-      before + 1,
-    );
+    expect(
+      discord.server.calls.filter((call) => call.path === `/channels/${discord.alertChannel}/messages`)
+        .length,
+    ).toBe(before + 1);
   });
 
   it('mentions user recipients in the alert channel and posts to channel recipients', async () => {
@@ -411,71 +408,73 @@ describe('the Discord bot against a loopback Discord', () => {
       priority: 'default',
       image: undefined,
       broadcast: false,
-      recipients: [`discord:${TRADER}`, `discord-channel:${otherChannel}`, 'telegram:1001'],
+      recipients: [`discord:${TRADER}`, `discord-channel:${discord.otherChannel}`, 'telegram:1001'],
     });
-    const before = server.channelMessages.length;
-    await bot.notify(event);
-    const posted = server.channelMessages.slice(before);
-    expect(posted.map((message) => message.channelId).sort()).toEqual([alertChannel, otherChannel].sort());
-    const inAlertChannel = posted.find((message) => message.channelId === alertChannel)!;
+    const before = discord.server.channelMessages.length;
+    await discord.bot.notify(event);
+    const posted = discord.server.channelMessages.slice(before);
+    expect(posted.map((message) => message.channelId).sort()).toEqual(
+      [discord.alertChannel, discord.otherChannel].sort(),
+    );
+    const inAlertChannel = posted.find((message) => message.channelId === discord.alertChannel)!;
     expect(inAlertChannel.content).toBe(`<@${TRADER}>`);
     expect(inAlertChannel.mentions).toEqual([TRADER]);
     expect(inAlertChannel.embeds[0]).toMatchObject({ color: 0x5865f2 });
     expect(inAlertChannel.attachments).toEqual([]);
-    const inOther = posted.find((message) => message.channelId === otherChannel)!;
+    const inOther = posted.find((message) => message.channelId === discord.otherChannel)!;
     expect(inOther.content).toBe('');
     expect(inOther.mentions).toEqual([]);
   });
 
   it('retries server errors on a channel message until it arrives, once', async () => {
     const event = alert();
-    const before = server.channelMessages.length;
-    const failedBefore = server.calls.filter((call) => call.status === 500).length;
+    const before = discord.server.channelMessages.length;
+    const failedBefore = discord.server.calls.filter((call) => call.status === 500).length;
     // discord.js retries a 5xx three times at once; the fifth failure reaches the bot's own retry.
-    server.failNext('POST /channels/:id/messages', { status: 500 }, 5);
-    await bot.notify(event);
-    expect(server.calls.filter((call) => call.status === 500).length - failedBefore).toBe(5);
-    expect(server.channelMessages.slice(before)).toHaveLength(1);
+    discord.server.failNext('POST /channels/:id/messages', { status: 500 }, 5);
+    await discord.bot.notify(event);
+    expect(discord.server.calls.filter((call) => call.status === 500).length - failedBefore).toBe(5);
+    expect(discord.server.channelMessages.slice(before)).toHaveLength(1);
     expect(logLines.join('')).toContain('Discord alert send failed; retrying');
   });
 
   it('retries a dropped connection, and waits out a 429', async () => {
-    const before = server.channelMessages.length;
-    server.failNext('POST /channels/:id/messages', { network: true }, 1);
-    await bot.notify(alert());
-    server.failNext('POST /channels/:id/messages', { status: 429, retryAfter: 0.2 }, 1);
+    const before = discord.server.channelMessages.length;
+    discord.server.failNext('POST /channels/:id/messages', { network: true }, 1);
+    await discord.bot.notify(alert());
+    discord.server.failNext('POST /channels/:id/messages', { status: 429, retryAfter: 0.2 }, 1);
     const limitedAt = Date.now();
-    await bot.notify(alert());
+    await discord.bot.notify(alert());
     expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(150);
-    expect(server.channelMessages.slice(before)).toHaveLength(2);
+    expect(discord.server.channelMessages.slice(before)).toHaveLength(2);
     expect(logLines.join('')).toContain('Discord rate limit: waiting');
   });
 
   it('gives up after its retries, logs and rejects; a later notify may deliver it', async () => {
     const event = alert();
-    const before = server.channelMessages.length;
-    server.failNext('POST /channels/:id/messages', { status: 503 }, 1000);
-    await expect(bot.notify(event)).rejects.toThrow(/Discord alert alert-\w+ to channel \d+ failed/);
+    const before = discord.server.channelMessages.length;
+    discord.server.failNext('POST /channels/:id/messages', { status: 503 }, 1000);
+    await expect(discord.bot.notify(event)).rejects.toThrow(/Discord alert alert-\w+ to channel \d+ failed/);
     expect(logLines.join('')).toContain('Discord alert not delivered');
-    server.clearFailures();
-    await bot.notify(event);
-    expect(server.channelMessages.slice(before)).toHaveLength(1);
+    discord.server.clearFailures();
+    await discord.bot.notify(event);
+    expect(discord.server.channelMessages.slice(before)).toHaveLength(1);
   });
 
   it('resumes after the gateway drops, replays what it missed, and keeps answering', async () => {
-    const resumesBefore = server.gatewayOps.filter((op) => op.op === 6).length;
-    server.dropGateway();
-    await server.waitFor(() => !server.gatewayConnected, 2000, 'the drop');
+    const resumesBefore = discord.server.gatewayOps.filter((op) => op.op === 6).length;
+    discord.server.dropGateway();
+    await discord.server.waitFor(() => !discord.server.gatewayConnected, 2000, 'the drop');
     const missed = slash('help', { command: 'buy' }, VIEWER);
     const { message } = await answerOf(missed);
     expect(message.content).toContain('Example: /buy NSE 25600CE 75');
-    const resume = server.gatewayOps.filter((op) => op.op === 6)[resumesBefore]!;
+    const resume = discord.server.gatewayOps.filter((op) => op.op === 6)[resumesBefore]!;
     expect(resume.d).toMatchObject({
       token: '[redacted]',
       session_id: expect.any(String),
       seq: expect.any(Number),
     });
-    expect(server.gatewayOps.filter((op) => op.op === 2)).toHaveLength(1);
+    expect(discord.server.gatewayOps.filter((op) => op.op === 2)).toHaveLength(1);
     const after = await answerOf(slash('status', {}, VIEWER));
     expect(after.callback.type).toBe(4);
   });
@@ -484,7 +483,7 @@ describe('the Discord bot against a loopback Discord', () => {
     const log = logLines.join('');
     expect(log).toContain('Discord bot connected');
     expect(log).toContain('Discord slash commands registered');
-    expect(log).not.toContain(server.token);
+    expect(log).not.toContain(discord.server.token);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
+import { describe, expect, it } from 'vitest';
+import { startTelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { MarketReplies } from '../../src/commands/chain-reply.ts';
 import { CommandCore } from '../../src/commands/command-core.ts';
@@ -9,12 +9,9 @@ import { createCommandRegistry } from '../../src/commands/registry.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
 import type { PositionJson } from '../../src/paper/position.ts';
 import { renderChainTable } from '../../src/render/chain-table-png.ts';
-import {
-  startTelegramApiServer,
-  type StoredMessage,
-  type TelegramApiServer,
-} from '../fakes/telegram-api-server.ts';
+import { startTelegramApiServer, type StoredMessage } from '../fakes/telegram-api-server.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
+import { telegramOnLoopbackForFile } from '../support/telegram-bot.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { SNAPSHOT, WINDOWS } from '../render/chain-fixture.ts';
 
@@ -93,27 +90,14 @@ const ALERT: Alert = {
   broadcast: false,
 };
 
-let fake: TelegramApiServer;
-let bot: TelegramBot;
 const logs: string[] = [];
 const logger = pino({ level: 'debug' }, into(logs));
 
-beforeAll(async () => {
-  fake = await startTelegramApiServer();
-  bot = await startTelegramBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    core: new CommandCore(context),
-    alertChatIds: ['-100777', 'telegram:-100999'],
-    logger,
-    retry: { backoffMs: 100 },
-  });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const telegram = telegramOnLoopbackForFile(() => ({
+  core: new CommandCore(context),
+  alertChatIds: ['-100777', 'telegram:-100999'],
+  logger,
+}));
 
 let nextChat = 10_000;
 /** A private chat no other test uses. */
@@ -121,9 +105,9 @@ const freshChat = () => nextChat++;
 
 /** Sends `text` as a user and waits for the bot's first message replying to it. */
 async function ask(chatId: number, text: string, fromId = chatId): Promise<StoredMessage> {
-  const question = fake.injectMessage({ chatId, fromId, text });
-  return fake.waitFor(() =>
-    fake.sent(chatId).find((message) => message.reply_to_message_id === question.message_id),
+  const question = telegram.fake.injectMessage({ chatId, fromId, text });
+  return telegram.fake.waitFor(() =>
+    telegram.fake.sent(chatId).find((message) => message.reply_to_message_id === question.message_id),
   );
 }
 
@@ -132,14 +116,16 @@ const keyboardLabels = (message: StoredMessage) =>
 
 describe('the Telegram bot, through telegraf against a loopback Bot API', () => {
   it('publishes the command menu and polls only for messages and button presses', async () => {
-    expect(bot.username).toBe(fake.username);
-    expect(bot.name).toBe('telegram');
-    expect(fake.commands.map((command) => command.command)).toEqual(
+    expect(telegram.bot.username).toBe(telegram.fake.username);
+    expect(telegram.bot.name).toBe('telegram');
+    expect(telegram.fake.commands.map((command) => command.command)).toEqual(
       createCommandRegistry()
         .list()
         .map((command) => command.name),
     );
-    const poll = await fake.waitFor(() => fake.calls.find((call) => call.method === 'getUpdates'));
+    const poll = await telegram.fake.waitFor(() =>
+      telegram.fake.calls.find((call) => call.method === 'getUpdates'),
+    );
     expect(poll.body.allowed_updates).toEqual(['message', 'callback_query']);
   });
 
@@ -160,17 +146,20 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
     expect(keyboardLabels(photo)).toEqual([['BSE', 'Refresh']]);
     const firstBytes = photo.photoBytes!;
 
-    const press = fake.pressButton({
+    const press = telegram.fake.pressButton({
       chatId: chat,
       fromId: VIEWER,
       messageId: photo.message_id,
       label: 'BSE',
     });
-    const edit = await fake.waitForCall('editMessageMedia', (call) => call.body.chat_id === String(chat));
+    const edit = await telegram.fake.waitForCall(
+      'editMessageMedia',
+      (call) => call.body.chat_id === String(chat),
+    );
     expect(edit.body.message_id).toBe(String(photo.message_id));
-    expect(fake.callbackAnswer(press)).toEqual({});
-    const [edited] = fake.sent(chat);
-    expect(fake.sent(chat)).toHaveLength(1);
+    expect(telegram.fake.callbackAnswer(press)).toEqual({});
+    const [edited] = telegram.fake.sent(chat);
+    expect(telegram.fake.sent(chat)).toHaveLength(1);
     expect(edited!.edits).toBe(1);
     expect(edited!.caption).toMatch(/^BSE · SENSEX 84250\.50 · ATM 25600/);
     expect(edited!.photoBytes!.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -181,9 +170,17 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
   it('re-sends the photo when the in-place edit fails', async () => {
     const chat = freshChat();
     const photo = await ask(chat, '/chain', VIEWER);
-    fake.failNext('editMessageMedia', { status: 400, description: 'Bad Request: message to edit not found' });
-    fake.pressButton({ chatId: chat, fromId: VIEWER, messageId: photo.message_id, label: 'Refresh' });
-    const resent = await fake.waitFor(() => fake.sent(chat)[1]);
+    telegram.fake.failNext('editMessageMedia', {
+      status: 400,
+      description: 'Bad Request: message to edit not found',
+    });
+    telegram.fake.pressButton({
+      chatId: chat,
+      fromId: VIEWER,
+      messageId: photo.message_id,
+      label: 'Refresh',
+    });
+    const resent = await telegram.fake.waitFor(() => telegram.fake.sent(chat)[1]);
     expect(resent.caption).toMatch(/^NSE · NIFTY 50/);
     expect(resent.reply_to_message_id).toBe(photo.message_id);
     expect(keyboardLabels(resent)).toEqual([['BSE', 'Refresh']]);
@@ -191,12 +188,12 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
 
   it('answers /chain@<its username> (any case) and ignores /chain@otherbot', async () => {
     const chat = -100_777;
-    fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/chain@otherbot nse' });
-    const mine = await ask(chat, `/help@${fake.username.toUpperCase()}`, VIEWER);
+    telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/chain@otherbot nse' });
+    const mine = await ask(chat, `/help@${telegram.fake.username.toUpperCase()}`, VIEWER);
     expect(mine.text).toMatch(/^Commands:/);
-    const chain = await ask(chat, `/chain@${fake.username} bse`, VIEWER);
+    const chain = await ask(chat, `/chain@${telegram.fake.username} bse`, VIEWER);
     expect(chain.caption).toMatch(/^BSE · SENSEX/);
-    expect(fake.sent(chat)).toHaveLength(2);
+    expect(telegram.fake.sent(chat)).toHaveLength(2);
   });
 
   it('gives an unknown /word the core’s unknown-command answer', async () => {
@@ -205,13 +202,13 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
   });
 
   it('answers plain text in a private chat and ignores it in a group', async () => {
-    fake.injectMessage({ chatId: -100_777, fromId: VIEWER, text: 'hello bot' });
+    telegram.fake.injectMessage({ chatId: -100_777, fromId: VIEWER, text: 'hello bot' });
     const group = await ask(-100_777, '/help', VIEWER);
     expect(group.text).toMatch(/^Commands:/);
-    const before = fake.sent(-100_777).length;
+    const before = telegram.fake.sent(-100_777).length;
     const reply = await ask(freshChat(), 'hello bot', ADMIN);
     expect(reply.text).toBe('Commands start with /. Send /help for the list.');
-    expect(fake.sent(-100_777)).toHaveLength(before);
+    expect(telegram.fake.sent(-100_777)).toHaveLength(before);
   });
 
   it('refuses a user who is not on the access list without touching the trading port', async () => {
@@ -226,14 +223,14 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
   it('speaks for the sender chat of an anonymous admin', async () => {
     // The group -100777 is a viewer: as itself it may read but not trade.
     const chat = -100_777;
-    const question = fake.injectMessage({
+    const question = telegram.fake.injectMessage({
       chatId: chat,
       fromId: 1_087_968_824,
       senderChatId: chat,
       text: '/buy NSE 25600CE',
     });
-    const reply = await fake.waitFor(() =>
-      fake.sent(chat).find((message) => message.reply_to_message_id === question.message_id),
+    const reply = await telegram.fake.waitFor(() =>
+      telegram.fake.sent(chat).find((message) => message.reply_to_message_id === question.message_id),
     );
     expect(reply.text).toBe('/buy needs the trader role; telegram:-100777 is a viewer.');
   });
@@ -245,47 +242,47 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
     expect(keyboardLabels(positions)).toEqual([['Exit NSE_P0001']]);
     trading.length = 0;
 
-    const refused = fake.pressButton({
+    const refused = telegram.fake.pressButton({
       chatId: chat,
       fromId: VIEWER,
       messageId: positions.message_id,
       label: 'Exit NSE_P0001',
     });
-    const answer = await fake.waitFor(() => fake.callbackAnswer(refused));
+    const answer = await telegram.fake.waitFor(() => telegram.fake.callbackAnswer(refused));
     expect(answer).toEqual({
       text: `/exit needs the trader role; telegram:${VIEWER} is a viewer.`,
       show_alert: true,
     });
     expect(trading).toEqual([]);
 
-    const pressed = fake.pressButton({
+    const pressed = telegram.fake.pressButton({
       chatId: chat,
       fromId: ADMIN,
       messageId: positions.message_id,
       label: 'Exit NSE_P0001',
     });
-    const closed = await fake.waitFor(() => fake.sent(chat)[1]);
+    const closed = await telegram.fake.waitFor(() => telegram.fake.sent(chat)[1]);
     expect(closed.text).toBe('NSE_P0001 closed at 130.00: P&L 712.50');
     expect(closed.reply_to_message_id).toBe(positions.message_id);
-    expect(fake.callbackAnswer(pressed)).toEqual({});
+    expect(telegram.fake.callbackAnswer(pressed)).toEqual({});
     expect(trading).toEqual([`exit telegram:${ADMIN}`]);
-    expect(fake.sent(chat)[0]!.edits).toBe(0);
+    expect(telegram.fake.sent(chat)[0]!.edits).toBe(0);
   });
 
   it('does not execute edited messages or channel posts', async () => {
     const chat = freshChat();
     const channel = -100_555;
     trading.length = 0;
-    fake.injectEditedMessage({ chatId: chat, fromId: ADMIN, text: '/positions' });
-    fake.injectChannelPost({ chatId: channel, text: '/positions' });
+    telegram.fake.injectEditedMessage({ chatId: chat, fromId: ADMIN, text: '/positions' });
+    telegram.fake.injectChannelPost({ chatId: channel, text: '/positions' });
     const sentinel = await ask(chat, '/help', ADMIN);
     expect(sentinel.text).toMatch(/^Commands:/);
-    expect(fake.sent(chat)).toHaveLength(1);
-    expect(fake.sent(channel)).toHaveLength(0);
+    expect(telegram.fake.sent(chat)).toHaveLength(1);
+    expect(telegram.fake.sent(channel)).toHaveLength(0);
     expect(trading).toEqual([]);
-    expect(fake.dropped.map((update) => Object.keys(update).find((key) => key !== 'update_id'))).toEqual(
-      expect.arrayContaining(['edited_message', 'channel_post']),
-    );
+    expect(
+      telegram.fake.dropped.map((update) => Object.keys(update).find((key) => key !== 'update_id')),
+    ).toEqual(expect.arrayContaining(['edited_message', 'channel_post']));
   });
 
   it('escapes HTML in what the user typed, and the Bot API accepts the entities', async () => {
@@ -296,14 +293,14 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
     );
     expect(reply.html).toContain('"&lt;b&gt;x&lt;/b&gt;" is not an option');
     expect(reply.html).toContain('/buy &lt;chain&gt; &lt;strike&gt;&lt;CE|PE&gt;');
-    expect(fake.callsTo('sendMessage', 400)).toEqual([]);
+    expect(telegram.fake.callsTo('sendMessage', 400)).toEqual([]);
   });
 
   it('splits a long reply on line boundaries into messages under 4096 characters, the table in <pre>, paced ≥1 s', async () => {
     const chat = freshChat();
-    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/pcr BSE' });
-    const parts = await fake.waitFor(() => {
-      const sent = fake.sent(chat);
+    const question = telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/pcr BSE' });
+    const parts = await telegram.fake.waitFor(() => {
+      const sent = telegram.fake.sent(chat);
       return sent
         .map((message) => message.text)
         .join('\n')
@@ -322,7 +319,7 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
       .split('\n');
     expect(lines).toEqual(['BSE PCR & friends', ...LONG_TABLE]);
 
-    const times = fake.calls
+    const times = telegram.fake.calls
       .filter((call) => call.method === 'sendMessage' && call.body.chat_id === chat)
       .map((call) => call.at);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(950);
@@ -330,38 +327,43 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
 
   it('waits out a 429 retry_after and delivers the message once', async () => {
     const chat = freshChat();
-    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    telegram.fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
     const reply = await ask(chat, '/help', VIEWER);
     expect(reply.text).toMatch(/^Commands:/);
-    const tries = fake.calls.filter((call) => call.method === 'sendMessage' && call.body.chat_id === chat);
+    const tries = telegram.fake.calls.filter(
+      (call) => call.method === 'sendMessage' && call.body.chat_id === chat,
+    );
     expect(tries.map((call) => call.status)).toEqual([429, 200]);
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(fake.sent(chat)).toHaveLength(1);
+    expect(telegram.fake.sent(chat)).toHaveLength(1);
   });
 
   it('retries a 500 and a dropped connection', async () => {
     const chat = freshChat();
-    fake.failNext('sendMessage', { status: 500 });
-    fake.failNext('sendMessage', { network: 'reset' });
+    telegram.fake.failNext('sendMessage', { status: 500 });
+    telegram.fake.failNext('sendMessage', { network: 'reset' });
     const reply = await ask(chat, '/help', VIEWER);
     expect(reply.text).toMatch(/^Commands:/);
-    const tries = fake.calls.filter((call) => call.method === 'sendMessage' && call.body.chat_id === chat);
+    const tries = telegram.fake.calls.filter(
+      (call) => call.method === 'sendMessage' && call.body.chat_id === chat,
+    );
     expect(tries.map((call) => call.status)).toEqual([500, -1, 200]);
-    expect(fake.sent(chat)).toHaveLength(1);
+    expect(telegram.fake.sent(chat)).toHaveLength(1);
   });
 
   it('logs a send that finally fails', async () => {
     const chat = freshChat();
-    for (let i = 0; i < 4; i++) fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
-    fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
-    const line = await fake.waitFor(() =>
+    for (let i = 0; i < 4; i++)
+      telegram.fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
+    telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    const line = await telegram.fake.waitFor(() =>
       logs.find(
         (entry) => entry.includes('the message was not delivered') && entry.includes(`"chat":"${chat}"`),
       ),
     );
     expect(JSON.parse(line)).toMatchObject({ level: 50, method: 'sendMessage', tries: 4 });
-    expect(fake.sent(chat)).toHaveLength(0);
+    expect(telegram.fake.sent(chat)).toHaveLength(0);
   });
 
   it('notifies recipients and alert chats once each, with the image, and never twice per alert', async () => {
@@ -372,29 +374,29 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
       recipients: ['telegram:4101', 'telegram:-100777', 'discord:42', 'telegram:4101'],
       broadcast: true,
     };
-    const photosBefore = fake.callsTo('sendPhoto').length;
-    await bot.notify(alert);
-    await bot.notify(alert);
-    const photos = fake.callsTo('sendPhoto').slice(photosBefore);
+    const photosBefore = telegram.fake.callsTo('sendPhoto').length;
+    await telegram.bot.notify(alert);
+    await telegram.bot.notify(alert);
+    const photos = telegram.fake.callsTo('sendPhoto').slice(photosBefore);
     expect(photos.map((call) => Number(call.body.chat_id)).sort((a, b) => a - b)).toEqual([
       -100_999, -100_777, 4101,
     ]);
     for (const chat of [4101, -100_777, -100_999]) {
-      const [message] = fake.sent(chat).filter((sent) => sent.caption?.startsWith('NSE: OI jump'));
+      const [message] = telegram.fake.sent(chat).filter((sent) => sent.caption?.startsWith('NSE: OI jump'));
       expect(message!.photoBytes!.equals(png)).toBe(true);
       expect(message!.html).toBe(
         '<b>NSE: OI jump at 1 strike &lt;25700 CE&gt;</b>\n25700 CE OI +26.4% in 30 min &amp; rising\nData at 14:30 IST',
       );
     }
 
-    await bot.notify({
+    await telegram.bot.notify({
       ...alert,
       id: 'feed-down-1',
       image: undefined,
       broadcast: false,
       recipients: ['telegram:4101'],
     });
-    const text = fake.sent(4101).at(-1)!;
+    const text = telegram.fake.sent(4101).at(-1)!;
     expect(text.html).toMatch(/^<b>NSE: OI jump/);
     expect(text.photo).toBeUndefined();
   });
@@ -411,19 +413,22 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
       recipients: ['telegram:4201', 'telegram:4202'],
       broadcast: false,
     };
-    fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
-    const failed = await bot.notify(alert).then(
+    telegram.fake.failNext('sendMessage', {
+      status: 403,
+      description: 'Forbidden: bot was blocked by the user',
+    });
+    const failed = await telegram.bot.notify(alert).then(
       () => null,
       (error: Error) => error,
     );
     expect(failed?.message).toMatch(
       /^Telegram alert session-expired-1 was not delivered to 42\d{2}: 403: Forbidden/,
     );
-    const [delivered, blocked] = fake.sent(4201).length === 1 ? [4201, 4202] : [4202, 4201];
-    expect(fake.sent(blocked)).toHaveLength(0);
-    await bot.notify(alert);
-    expect(fake.sent(blocked)).toHaveLength(1);
-    expect(fake.sent(delivered)).toHaveLength(1);
+    const [delivered, blocked] = telegram.fake.sent(4201).length === 1 ? [4201, 4202] : [4202, 4201];
+    expect(telegram.fake.sent(blocked)).toHaveLength(0);
+    await telegram.bot.notify(alert);
+    expect(telegram.fake.sent(blocked)).toHaveLength(1);
+    expect(telegram.fake.sent(delivered)).toHaveLength(1);
   });
 
   it('never writes the bot token to the log, even on 500s, resets, given-up sends and 401s', async () => {
@@ -469,7 +474,7 @@ describe('the Telegram bot, through telegraf against a loopback Bot API', () => 
       false,
     );
     expect(text).not.toContain(secret);
-    expect(logs.join('')).not.toContain(fake.token.split(':')[1]!);
+    expect(logs.join('')).not.toContain(telegram.fake.token.split(':')[1]!);
   });
 });
 

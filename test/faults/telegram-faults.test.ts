@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.ts';
 import { CommandCore } from '../../src/commands/command-core.ts';
-import {
-  startTelegramApiServer,
-  type Failure,
-  type StoredMessage,
-  type TelegramApiServer,
-} from '../fakes/telegram-api-server.ts';
+import type { Failure, StoredMessage } from '../fakes/telegram-api-server.ts';
 import { feedDownAlert, stopLossExit, testAlertEngine } from '../support/alert-engine.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
+import { telegramOnLoopbackForFile } from '../support/telegram-bot.ts';
 
 /**
  * Alerts and commands through the real Telegram adapter while the loopback Bot API answers 429s and
@@ -32,29 +27,14 @@ const context = fakeCommandContext({ access: `telegram:${VIEWER}=viewer` });
 const logs: string[] = [];
 const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
 
-let fake: TelegramApiServer;
-let bot: TelegramBot;
-
-beforeAll(async () => {
-  fake = await startTelegramApiServer();
-  bot = await startTelegramBot({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    core: new CommandCore(context),
-    alertChatIds: [],
-    logger,
-    retry: { backoffMs: 100 },
-  });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-});
+const telegram = telegramOnLoopbackForFile(() => ({
+  core: new CommandCore(context),
+  logger,
+}));
 
 afterEach(() => {
-  fake.clearFailures();
-  fake.releaseHung();
+  telegram.fake.clearFailures();
+  telegram.fake.releaseHung();
 });
 
 let nextChat = 70_000;
@@ -62,20 +42,23 @@ const freshChat = () => nextChat++;
 
 /** An alert engine that sends through the real bot; `subscribers` get every broadcast. */
 const alertEngine = (subscribers: string[] = []) =>
-  testAlertEngine({ subscribers, notifiers: [bot], logger });
+  testAlertEngine({ subscribers, notifiers: [telegram.bot], logger });
 const stopLoss = stopLossExit;
 const alert = (recipients: string[], overrides: Partial<Alert> = {}) =>
   feedDownAlert({ recipients, ...overrides });
 
 /** How many messages in `chat` carry `marker` (in their text or caption). */
 const copies = (chat: number, marker: string) =>
-  fake.sent(chat).filter((message) => (message.text ?? message.caption ?? '').includes(marker)).length;
+  telegram.fake.sent(chat).filter((message) => (message.text ?? message.caption ?? '').includes(marker))
+    .length;
 
 const sendsTo = (method: string, chat: number) =>
-  fake.calls.filter((call) => call.method === method && Number(call.body.chat_id) === chat);
+  telegram.fake.calls.filter((call) => call.method === method && Number(call.body.chat_id) === chat);
 
 const answersTo = (question: StoredMessage) =>
-  fake.sent(question.chat.id).filter((message) => message.reply_to_message_id === question.message_id);
+  telegram.fake
+    .sent(question.chat.id)
+    .filter((message) => message.reply_to_message_id === question.message_id);
 
 const commandLogs = (chat: number) =>
   logs.filter((line) => line.includes('"msg":"Telegram command"') && line.includes(`"chat":${chat},`));
@@ -85,7 +68,7 @@ describe('Telegram alerts while the Bot API fails', () => {
     const [owner, ...subscribers] = [freshChat(), freshChat(), freshChat()];
     const engine = alertEngine(subscribers.map((chat) => `telegram:${chat}`));
     const logMark = logs.length;
-    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    telegram.fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
     const event = stopLoss(`telegram:${owner}`);
     engine.onPositionClosed(event);
     await engine.idle();
@@ -104,9 +87,9 @@ describe('Telegram alerts while the Bot API fails', () => {
 
   it('waits out three 429s in a row and sends once', async () => {
     const chat = freshChat();
-    for (let i = 0; i < 3; i++) fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    for (let i = 0; i < 3; i++) telegram.fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
     const sent = alert([`telegram:${chat}`]);
-    await bot.notify(sent);
+    await telegram.bot.notify(sent);
     const tries = sendsTo('sendMessage', chat);
     expect(tries.map((call) => call.status)).toEqual([429, 429, 429, 200]);
     for (let i = 1; i < tries.length; i++)
@@ -116,30 +99,30 @@ describe('Telegram alerts while the Bot API fails', () => {
 
   it('retries 500, 502 and 503 on a photo alert and delivers it once with its image', async () => {
     const chat = freshChat();
-    fake.failNext('sendPhoto', { status: 500 });
-    fake.failNext('sendPhoto', { status: 502, description: 'Bad Gateway' });
-    fake.failNext('sendPhoto', { status: 503, description: 'Service Unavailable' });
+    telegram.fake.failNext('sendPhoto', { status: 500 });
+    telegram.fake.failNext('sendPhoto', { status: 502, description: 'Bad Gateway' });
+    telegram.fake.failNext('sendPhoto', { status: 503, description: 'Service Unavailable' });
     const sent = alert([`telegram:${chat}`], {
       kind: 'oi_breach',
       image: { png: PNG, alt: 'NSE chain', filename: 'chain-NSE.png' },
     });
-    await bot.notify(sent);
+    await telegram.bot.notify(sent);
     expect(sendsTo('sendPhoto', chat).map((call) => call.status)).toEqual([500, 502, 503, 200]);
-    const [photo] = fake.sent(chat);
-    expect(fake.sent(chat)).toHaveLength(1);
+    const [photo] = telegram.fake.sent(chat);
+    expect(telegram.fake.sent(chat)).toHaveLength(1);
     expect(photo!.caption).toContain(sent.title);
     expect(photo!.photoBytes).toEqual(PNG);
   });
 
   it('retries a connection reset before Telegram saw the call, and the alert arrives once', async () => {
     const chat = freshChat();
-    fake.failNext('sendMessage', { network: 'reset' });
-    fake.failNext('sendMessage', { network: 'reset' });
+    telegram.fake.failNext('sendMessage', { network: 'reset' });
+    telegram.fake.failNext('sendMessage', { network: 'reset' });
     const sent = alert([`telegram:${chat}`]);
-    await bot.notify(sent);
+    await telegram.bot.notify(sent);
     expect(sendsTo('sendMessage', chat).map((call) => call.status)).toEqual([-1, -1, 200]);
     expect(copies(chat, sent.title)).toBe(1);
-    await bot.notify(sent);
+    await telegram.bot.notify(sent);
     expect(copies(chat, sent.title)).toBe(1);
   });
 
@@ -147,35 +130,35 @@ describe('Telegram alerts while the Bot API fails', () => {
   // is lost cannot be told from one that never arrived: the adapter resends (at least once, not at most).
   it('resends when the answer is lost after Telegram stored the message, so that chat sees it twice', async () => {
     const chat = freshChat();
-    fake.failNext('sendMessage', { network: 'lost-response' });
+    telegram.fake.failNext('sendMessage', { network: 'lost-response' });
     const sent = alert([`telegram:${chat}`]);
-    await bot.notify(sent);
+    await telegram.bot.notify(sent);
     expect(sendsTo('sendMessage', chat).map((call) => call.status)).toEqual([-1, 200]);
     expect(copies(chat, sent.title)).toBe(2);
   });
 
   it('a send that never answers holds up its own chat only; when the connection drops it is retried, and each alert arrives once', async () => {
     const [stuck, other] = [freshChat(), freshChat()];
-    fake.failNext('sendMessage', { hang: true });
+    telegram.fake.failNext('sendMessage', { hang: true });
     const first = alert([`telegram:${stuck}`]);
-    const firstDelivered = bot.notify(first);
-    await fake.waitFor(() => fake.hungCalls.length === 1);
+    const firstDelivered = telegram.bot.notify(first);
+    await telegram.fake.waitFor(() => telegram.fake.hungCalls.length === 1);
 
     const elsewhere = alert([`telegram:${other}`]);
-    await bot.notify(elsewhere);
+    await telegram.bot.notify(elsewhere);
     expect(copies(other, elsewhere.title)).toBe(1);
     const second = alert([`telegram:${stuck}`]);
-    const secondDelivered = bot.notify(second);
+    const secondDelivered = telegram.bot.notify(second);
 
     // telegraf's own HTTP timeout is 500 s and the adapter sets none: nothing moves in the meantime.
     await sleep(NOTHING_HAPPENS_MS);
     expect(sendsTo('sendMessage', stuck)).toHaveLength(1);
-    expect(fake.sent(stuck)).toHaveLength(0);
+    expect(telegram.fake.sent(stuck)).toHaveLength(0);
 
-    expect(fake.releaseHung()).toBe(1);
+    expect(telegram.fake.releaseHung()).toBe(1);
     await Promise.all([firstDelivered, secondDelivered]);
     expect(sendsTo('sendMessage', stuck).map((call) => call.status)).toEqual([-1, 200, 200]);
-    expect(fake.sent(stuck).map((message) => message.text!.split('\n')[0])).toEqual([
+    expect(telegram.fake.sent(stuck).map((message) => message.text!.split('\n')[0])).toEqual([
       first.title,
       second.title,
     ]);
@@ -184,9 +167,9 @@ describe('Telegram alerts while the Bot API fails', () => {
   it('sends each chat its copy once when a broadcast meets a 429, a reset and a 500 at the same time', async () => {
     const chats = [freshChat(), freshChat(), freshChat(), freshChat()];
     const engine = alertEngine(chats.map((chat) => `telegram:${chat}`));
-    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
-    fake.failNext('sendMessage', { network: 'reset' });
-    fake.failNext('sendMessage', { status: 500 });
+    telegram.fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    telegram.fake.failNext('sendMessage', { network: 'reset' });
+    telegram.fake.failNext('sendMessage', { status: 500 });
     const reason = `broadcast fault test ${Date.now()}`;
     engine.onSessionExpired(reason);
     await engine.idle();
@@ -199,11 +182,12 @@ describe('Telegram alerts while the Bot API fails', () => {
   it('an auto-exit is still delivered once Telegram is back from an outage longer than the retries', async () => {
     const owner = freshChat();
     const engine = alertEngine();
-    for (let i = 0; i < 8; i++) fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
+    for (let i = 0; i < 8; i++)
+      telegram.fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
     const event = stopLoss(`telegram:${owner}`);
     engine.onPositionClosed(event);
     await engine.idle();
-    await fake.waitFor(() => copies(owner, `${event.position_id} BUY`) === 1, 6000);
+    await telegram.fake.waitFor(() => copies(owner, `${event.position_id} BUY`) === 1, 6000);
   });
 });
 
@@ -213,16 +197,16 @@ describe('Telegram commands while getUpdates fails', () => {
    * through that waiting poll; resolves with the question once the bot has taken it.
    */
   async function failPollsAfterNext(...failures: Failure[]): Promise<StoredMessage> {
-    await fake.waitFor(() => fake.pollPending);
-    for (const failure of failures) fake.failNext('getUpdates', failure);
+    await telegram.fake.waitFor(() => telegram.fake.pollPending);
+    for (const failure of failures) telegram.fake.failNext('getUpdates', failure);
     const chat = freshChat();
-    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
-    await fake.waitFor(() => commandLogs(chat).length > 0);
+    const question = telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    await telegram.fake.waitFor(() => commandLogs(chat).length > 0);
     return question;
   }
 
   const answered = (question: StoredMessage, timeoutMs = 10_000) =>
-    fake.waitFor(() => answersTo(question).length > 0, timeoutMs);
+    telegram.fake.waitFor(() => answersTo(question).length > 0, timeoutMs);
 
   it('a 429, a 502 and a reset on getUpdates are waited out; every message is answered once', async () => {
     const before = await failPollsAfterNext(
@@ -231,11 +215,13 @@ describe('Telegram commands while getUpdates fails', () => {
       { network: 'reset' },
     );
     const during = [freshChat(), freshChat()].map((chat) =>
-      fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' }),
+      telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' }),
     );
     const failedPolls = () =>
-      fake.calls.filter((call) => call.method === 'getUpdates' && [429, 502, -1].includes(call.status));
-    await fake.waitFor(() => failedPolls().length === 3, 10_000);
+      telegram.fake.calls.filter(
+        (call) => call.method === 'getUpdates' && [429, 502, -1].includes(call.status),
+      );
+    await telegram.fake.waitFor(() => failedPolls().length === 3, 10_000);
     for (const question of [before, ...during]) await answered(question);
     for (const question of [before, ...during]) {
       expect(answersTo(question)).toHaveLength(1);
@@ -247,10 +233,12 @@ describe('Telegram commands while getUpdates fails', () => {
   it('fetches again a getUpdates answer lost in transit, and handles each message once', async () => {
     await failPollsAfterNext({ network: 'lost-response' });
     const chat = freshChat();
-    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
-    await fake.waitFor(() => fake.calls.some((call) => call.method === 'getUpdates' && call.status === -1));
+    const question = telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    await telegram.fake.waitFor(() =>
+      telegram.fake.calls.some((call) => call.method === 'getUpdates' && call.status === -1),
+    );
     await answered(question);
-    const polls = fake.calls.filter((call) => call.method === 'getUpdates');
+    const polls = telegram.fake.calls.filter((call) => call.method === 'getUpdates');
     const lost = polls.findIndex((call) => call.status === -1);
     expect(polls[lost + 1]!.body.offset).toBe(polls[lost]!.body.offset);
     expect(answersTo(question)).toHaveLength(1);
@@ -259,16 +247,18 @@ describe('Telegram commands while getUpdates fails', () => {
 
   it('a getUpdates that never answers leaves the bot deaf until the connection drops; then the message is answered once', async () => {
     await failPollsAfterNext({ hang: true });
-    await fake.waitFor(() => fake.hungCalls.some((call) => call.method === 'getUpdates'));
+    await telegram.fake.waitFor(() => telegram.fake.hungCalls.some((call) => call.method === 'getUpdates'));
     const chat = freshChat();
-    const question = fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
+    const question = telegram.fake.injectMessage({ chatId: chat, fromId: VIEWER, text: '/help' });
 
     // No timeout of the adapter's own ends the hung poll (telegraf's is 500 s).
     await sleep(NOTHING_HAPPENS_MS);
     expect(commandLogs(chat)).toHaveLength(0);
-    expect(fake.calls.filter((call) => call.method === 'getUpdates' && call.status === 0)).toHaveLength(1);
+    expect(
+      telegram.fake.calls.filter((call) => call.method === 'getUpdates' && call.status === 0),
+    ).toHaveLength(1);
 
-    expect(fake.releaseHung()).toBe(1);
+    expect(telegram.fake.releaseHung()).toBe(1);
     await answered(question);
     expect(answersTo(question)).toHaveLength(1);
     expect(commandLogs(chat)).toHaveLength(1);

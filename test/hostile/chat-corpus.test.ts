@@ -4,21 +4,20 @@ import path from 'node:path';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiscordBot } from '../../bots/discord/discord-bot.ts';
-import { startTelegramBot, type TelegramBot } from '../../bots/telegram/telegram-bot.ts';
+import type { TelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { Caller } from '../../src/commands/access.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
 import type { DiscordServer, InjectedInteraction } from '../fakes/discord-server.ts';
 import {
   parseTelegramHtml,
-  startTelegramApiServer,
   type StoredMessage,
   type TelegramApiServer,
 } from '../fakes/telegram-api-server.ts';
 import { configAgainstSim } from '../support/daemon-config.ts';
 import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
 import { startDiscordOnLoopback, type DiscordOnLoopback } from '../support/discord-bot.ts';
+import { startTelegramOnLoopback, type TelegramOnLoopback } from '../support/telegram-bot.ts';
 import { HOSTILE_VALUES, TELEGRAM_CORPUS } from './corpus.ts';
 
 /**
@@ -47,41 +46,39 @@ let telegram: TelegramApiServer;
 let discord: DiscordServer;
 let daemon: Daemon;
 let telegramBot: TelegramBot;
-let discordBot: DiscordBot;
+let telegramOnLoopback: TelegramOnLoopback | undefined;
 let discordOnLoopback: DiscordOnLoopback | undefined;
 
 beforeAll(async () => {
   sim = await startSimServer({ seed: 31 });
-  telegram = await startTelegramApiServer({ username: 'oi_tracker_bot' });
   const config = configAgainstSim(sim, {
     DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-hostile-')), 'oi.db'),
     KITE_API_SECRET: sim.credentials.apiSecret,
     ACCESS: `telegram:${ADMIN}=admin,telegram:${VIEWER_GROUP}=viewer,discord:${DISCORD_ADMIN}=admin`,
   });
   daemon = await startDaemon(config, logger);
-  telegramBot = await startTelegramBot({
-    token: telegram.token,
-    apiRoot: telegram.apiRoot,
+  telegramOnLoopback = await startTelegramOnLoopback({
+    server: { username: 'oi_tracker_bot' },
     core: daemon.commands,
-    alertChatIds: [],
     logger: logger.child({ adapter: 'telegram' }),
     // Pacing is not what these tests are about; every input gets a chat of its own anyway.
     limits: { perChatIntervalMs: 0 },
   });
+  ({ fake: telegram, bot: telegramBot } = telegramOnLoopback);
   discordOnLoopback = await startDiscordOnLoopback({
     core: daemon.commands,
     chains: config.chains,
     logger: logger.child({ adapter: 'discord' }),
   });
-  ({ server: discord, bot: discordBot } = discordOnLoopback);
+  discord = discordOnLoopback.server;
   await untilWindowsSubscribed(daemon);
 }, 60_000);
 
 afterAll(async () => {
-  await telegramBot?.stop();
+  await telegramOnLoopback?.close();
   await discordOnLoopback?.close();
   await daemon?.stop();
-  await Promise.all([telegram?.close(), sim?.close()]);
+  await sim?.close();
 });
 
 let nextChat = 50_000;

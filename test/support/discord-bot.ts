@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startDiscordBot, type DiscordBot, type DiscordBotOptions } from '../../bots/discord/discord-bot.ts';
 import {
   startDiscordServer,
@@ -53,4 +54,19 @@ export async function startDiscordOnLoopback(options: DiscordOnLoopbackOptions):
     await server.close();
     throw error;
   }
+}
+
+/**
+ * The same for a whole test file: started in `beforeAll` (with the options `options()` returns then),
+ * closed in `afterAll`; read its fields inside tests and hooks.
+ */
+export function discordOnLoopbackForFile(options: () => DiscordOnLoopbackOptions): DiscordOnLoopback {
+  const discord = {} as DiscordOnLoopback;
+  beforeAll(async () => {
+    Object.assign(discord, await startDiscordOnLoopback(options()));
+  });
+  afterAll(async () => {
+    await discord.close?.();
+  });
+  return discord;
 }
