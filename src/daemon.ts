@@ -8,7 +8,7 @@ import { startPaper } from './app/paper.ts';
 import { StopStack } from './app/stop-stack.ts';
 import { startStore } from './app/store.ts';
 import { startTrackers } from './app/trackers.ts';
-import { commandCore } from './command-context.ts';
+import { commandCore } from './app/commands.ts';
 import type { CommandCore } from './commands/command-core.ts';
 import type { Config } from './config.ts';
 import { MetricsRegistry } from './http/metrics.ts';

@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
-import type { AppContext } from './app/context.ts';
-import type { MarketData } from './app/market-data.ts';
-import { MarketReplies } from './commands/chain-reply.ts';
-import { CommandCore, type CommandContext } from './commands/command-core.ts';
-import type { Reply } from './commands/reply.ts';
-import type { Config } from './config.ts';
-import type { PaperBook } from './paper/paper-book.ts';
-import type { PaperTrading } from './paper/start-paper-trading.ts';
-import type { PaperTradingDesk } from './paper/trading-desk.ts';
-import type { OiStore } from './store/oi-store.ts';
-import type { ChainTracker } from './tracker/chain-tracker.ts';
-import type { ChainSnapshot } from './tracker/types.ts';
-import { istMidnight } from './util/ist.ts';
+import type { AppContext } from './context.ts';
+import type { MarketData } from './market-data.ts';
+import { MarketReplies } from '../commands/chain-reply.ts';
+import { CommandCore, type CommandContext } from '../commands/command-core.ts';
+import type { Reply } from '../commands/reply.ts';
+import type { Config } from '../config.ts';
+import type { PaperBook } from '../paper/paper-book.ts';
+import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { PaperTradingDesk } from '../paper/trading-desk.ts';
+import type { OiStore } from '../store/oi-store.ts';
+import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import type { ChainSnapshot } from '../tracker/types.ts';
+import { istMidnight } from '../util/ist.ts';
 
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 /** A market-data command right after start waits this long for the chain's first snapshot. */
