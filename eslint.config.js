@@ -43,7 +43,7 @@ const boundaries = [
   boundary(['scripts/**/*.ts'], [CHAT_LIBRARIES]),
   boundary(['src/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM]),
   boundary(['src/main.ts', 'src/app/chat-adapters.ts'], [CHAT_LIBRARIES, SIM]),
-  boundary(['src/app/market-data.ts', 'src/market-source.ts', 'src/sim/**/*.ts'], [CHAT_LIBRARIES, BOTS]),
+  boundary(['src/app/market-data.ts', 'src/sim/**/*.ts'], [CHAT_LIBRARIES, BOTS]),
   boundary(['src/kite/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, KITE_LAYERS, CONFIG]),
   boundary(['src/tracker/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, TRACKER_STORAGE]),
 ];
