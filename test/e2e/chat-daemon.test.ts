@@ -3,14 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatAdapters, type ChatAdapters } from '../../src/app/chat-adapters.ts';
-import { startDaemon, type Daemon } from '../../src/daemon.ts';
+import type { ChatAdapters } from '../../src/app/chat-adapters.ts';
+import type { Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
-import { startDiscordServer } from '../fakes/discord-server.ts';
-import { startNtfyServer } from '../fakes/ntfy-server.ts';
-import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
-import { configAgainstSim } from '../support/daemon-config.ts';
-import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import type { TelegramApiServer } from '../fakes/telegram-api-server.ts';
+import { startChatDaemon, type ChatDaemon } from '../support/chat-daemon.ts';
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 const TRADER = 1001;
@@ -22,8 +19,9 @@ const isPng = (bytes: Buffer | undefined) => bytes?.subarray(0, 8).toString('hex
 describe('the daemon on the simulator, used from Telegram, Discord and ntfy', () => {
   let sim: SimServer;
   let telegram: TelegramApiServer;
-  let discord: Awaited<ReturnType<typeof startDiscordServer>>;
-  let ntfy: Awaited<ReturnType<typeof startNtfyServer>>;
+  let discord: ChatDaemon['discord'];
+  let ntfy: ChatDaemon['ntfy'];
+  let running: ChatDaemon | undefined;
   let daemon: Daemon;
   let adapters: ChatAdapters;
   const say = (text: string, fromId = TRADER) => telegram.injectMessage({ chatId: fromId, fromId, text });
@@ -37,30 +35,20 @@ describe('the daemon on the simulator, used from Telegram, Discord and ntfy', ()
 
   beforeAll(async () => {
     sim = await startSimServer({ seed: 11 });
-    telegram = await startTelegramApiServer({ username: 'oi_tracker_bot' });
-    discord = await startDiscordServer();
-    ntfy = await startNtfyServer();
-    const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-chat-')), 'oi.db');
-    const config = configAgainstSim(sim, {
-      DB_PATH: dbPath,
-      ACCESS: `telegram:${TRADER}=trader,discord:${DISCORD_TRADER}=trader`,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_BOT_TOKEN: discord.token,
-      DISCORD_API_ROOT: discord.apiRoot,
-      DISCORD_GUILD_ID: discord.guildId,
-      DISCORD_ALERT_CHANNEL_ID: discord.channelIds[0]!,
-      NTFY_URL: `${ntfy.url}/oi-alerts`,
+    running = await startChatDaemon({
+      sim,
+      logger: pino({ level: 'silent' }),
+      telegram: { username: 'oi_tracker_bot' },
+      settings: {
+        DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-chat-')), 'oi.db'),
+        ACCESS: `telegram:${TRADER}=trader,discord:${DISCORD_TRADER}=trader`,
+      },
     });
-    const logger = pino({ level: 'silent' });
-    daemon = await startDaemon(config, logger);
-    adapters = await startChatAdapters(config, daemon, logger);
-    await untilWindowsSubscribed(daemon);
+    ({ telegram, discord, ntfy, daemon, adapters } = running);
   }, 60_000);
   afterAll(async () => {
-    await adapters?.stop();
-    await daemon?.stop();
-    await Promise.all([telegram?.close(), discord?.close(), ntfy?.close(), sim?.close()]);
+    await running?.stop();
+    await sim?.close();
   });
 
   it('runs every adapter the config asks for', () => {

@@ -201,6 +201,19 @@ describe('Discord alerts while the REST API fails', () => {
 describe('Discord gateway faults', () => {
   const ops = (op: number) => discord.server.gatewayOps.filter((record) => record.op === op).length;
 
+  /** The session was resumed once more (no new IDENTIFY) and a command is answered once after it. */
+  async function resumedAndAnswering(resumes: number, identifies: number): Promise<void> {
+    await discord.server.waitFor(
+      () => ops(6) === resumes + 1 && discord.server.gatewayConnected,
+      10_000,
+      'the resume',
+    );
+    const after = help();
+    await answerOf(after);
+    expect(callbacksOf(after)).toHaveLength(1);
+    expect(ops(2)).toBe(identifies);
+  }
+
   it('a resumable close: an alert sent meanwhile posts once, and the command Discord replays on RESUME is answered once', async () => {
     const [identifies, resumes] = [ops(2), ops(6)];
     discord.server.dropGateway(4000);
@@ -219,15 +232,7 @@ describe('Discord gateway faults', () => {
   it('a connection cut without a close frame is resumed and keeps answering', async () => {
     const [identifies, resumes] = [ops(2), ops(6)];
     discord.server.terminateGateway();
-    await discord.server.waitFor(
-      () => ops(6) === resumes + 1 && discord.server.gatewayConnected,
-      10_000,
-      'the resume',
-    );
-    const after = help();
-    await answerOf(after);
-    expect(callbacksOf(after)).toHaveLength(1);
-    expect(ops(2)).toBe(identifies);
+    await resumedAndAnswering(resumes, identifies);
   });
 
   it('a zombie connection (heartbeats never acknowledged) is dropped and resumed', async () => {
@@ -239,15 +244,7 @@ describe('Discord gateway faults', () => {
       'a new gateway connection',
     );
     discord.server.acknowledgeHeartbeats(true);
-    await discord.server.waitFor(
-      () => ops(6) === resumes + 1 && discord.server.gatewayConnected,
-      10_000,
-      'the resume',
-    );
-    const after = help();
-    await answerOf(after);
-    expect(callbacksOf(after)).toHaveLength(1);
-    expect(ops(2)).toBe(identifies);
+    await resumedAndAnswering(resumes, identifies);
   });
 
   it('a session Discord ended: the RESUME is refused, the bot identifies anew and keeps answering', async () => {

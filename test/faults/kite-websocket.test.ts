@@ -16,6 +16,7 @@ import {
   storedTimesBetween,
   withKiteRig,
   type KiteRig,
+  type LogEntry,
 } from './support-kite-rig.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '../support/wait-for.ts';
@@ -62,6 +63,30 @@ async function untilRecordingAgain(rig: KiteRig, since: number): Promise<void> {
     },
     { timeoutMs: 15_000, what: 'OI stored again after the fault', intervalMs: 500 },
   );
+}
+
+/** The broker stops sending anything; resolves once the daemon's watchdog has dropped the socket. */
+async function silenceUntilWatchdog(rig: KiteRig): Promise<{ silentFrom: number; tripped: LogEntry }> {
+  rig.sim.ticker.silent = true;
+  const silentFrom = Date.now();
+  const tripped = await waitFor(
+    () =>
+      logged(rig, 'ticker disconnected').find((entry) =>
+        entry.reason?.includes(`no frame for ${WATCHDOG_MS} ms`),
+      ),
+    { timeoutMs: WATCHDOG_MS + 5000, what: 'the watchdog', intervalMs: 200 },
+  );
+  return { silentFrom, tripped };
+}
+
+/** Forces cycles (running `each` after every one) until the silence has lasted SILENCE_MS, then ends it. */
+async function whileSilent(rig: KiteRig, silentFrom: number, each: () => Promise<void>): Promise<void> {
+  while (Date.now() - silentFrom < SILENCE_MS) {
+    await rig.daemon.runCycles();
+    await each();
+    await sleep(PACE_MS);
+  }
+  rig.sim.ticker.silent = false;
 }
 
 describe.concurrent('Kite WebSocket faults under the running daemon', () => {
@@ -197,21 +222,9 @@ describe.concurrent('Kite WebSocket faults under the running daemon', () => {
   it('the broker falling silent (no ticks, no heartbeat): the watchdog drops it, nothing is recorded, it recovers', async () => {
     await withKiteRig({ seed: 303 }, async (rig) => {
       await liveOnTheWindow(rig);
-      rig.sim.ticker.silent = true;
-      const silentFrom = Date.now();
-      const tripped = await waitFor(
-        () =>
-          logged(rig, 'ticker disconnected').find((entry) =>
-            entry.reason?.includes(`no frame for ${WATCHDOG_MS} ms`),
-          ),
-        { timeoutMs: WATCHDOG_MS + 5000, what: 'the watchdog', intervalMs: 200 },
-      );
+      const { silentFrom, tripped } = await silenceUntilWatchdog(rig);
       expect(tripped.time - silentFrom).toBeGreaterThanOrEqual(WATCHDOG_MS - 1500);
-      while (Date.now() - silentFrom < SILENCE_MS) {
-        await rig.daemon.runCycles();
-        await sleep(PACE_MS);
-      }
-      rig.sim.ticker.silent = false;
+      await whileSilent(rig, silentFrom, async () => {});
       const silentTo = Date.now();
       await rig.untilStatus('Live', 30_000, silentTo);
       await expectTickerCarriesWindow(rig);
@@ -231,22 +244,11 @@ describe.concurrent('Kite WebSocket faults under the running daemon', () => {
   it('the broker falling silent: the chain shows Disconnected once the watchdog has found it dead', async () => {
     await withKiteRig({ seed: 404 }, async (rig) => {
       await liveOnTheWindow(rig);
-      rig.sim.ticker.silent = true;
-      const silentFrom = Date.now();
-      const tripped = await waitFor(
-        () =>
-          logged(rig, 'ticker disconnected').find((entry) =>
-            entry.reason?.includes(`no frame for ${WATCHDOG_MS} ms`),
-          ),
-        { timeoutMs: WATCHDOG_MS + 5000, what: 'the watchdog', intervalMs: 200 },
-      );
+      const { silentFrom, tripped } = await silenceUntilWatchdog(rig);
       const statuses: string[] = [];
-      while (Date.now() - silentFrom < SILENCE_MS) {
-        await rig.daemon.runCycles();
+      await whileSilent(rig, silentFrom, async () => {
         for (const chainId of chainIds(rig)) statuses.push((await rig.chain(chainId)).status);
-        await sleep(PACE_MS);
-      }
-      rig.sim.ticker.silent = false;
+      });
       const afterTrip = rig.snapshots.filter((snapshot) => snapshot.lastUpdate > tripped.time);
       expect(afterTrip.length).toBeGreaterThanOrEqual(4);
       expect(statuses).toEqual(new Array<string>(statuses.length).fill('Disconnected'));

@@ -5,24 +5,16 @@ import path from 'node:path';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatAdapters, type ChatAdapters } from '../../src/app/chat-adapters.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
 import type { CommandDefinition as CommandInfo } from '../../src/commands/command.ts';
 import { createCommandRegistry } from '../../src/commands/registry.ts';
 import { ROLE_RANK, type Role } from '../../src/commands/roles.ts';
 import { loadConfig } from '../../src/config.ts';
-import { startDaemon, type Daemon } from '../../src/daemon.ts';
+import type { Daemon } from '../../src/daemon.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server.ts';
-import {
-  startDiscordServer,
-  type DiscordServer,
-  type InjectedInteraction,
-  type OptionValues,
-} from '../fakes/discord-server.ts';
-import { startNtfyServer } from '../fakes/ntfy-server.ts';
-import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
-import { configAgainstSim } from '../support/daemon-config.ts';
-import { untilWindowsSubscribed } from '../support/daemon-cycles.ts';
+import { type DiscordServer, type InjectedInteraction, type OptionValues } from '../fakes/discord-server.ts';
+import type { TelegramApiServer } from '../fakes/telegram-api-server.ts';
+import { startChatDaemon, type ChatDaemon } from '../support/chat-daemon.ts';
 
 const COMMANDS = createCommandRegistry().list();
 
@@ -62,9 +54,9 @@ const dbPath = path.join(dataDir, 'oi.db');
 let sim: SimServer;
 let telegram: TelegramApiServer;
 let discord: DiscordServer;
-let ntfy: Awaited<ReturnType<typeof startNtfyServer>>;
+let ntfy: ChatDaemon['ntfy'];
+let running: ChatDaemon | undefined;
 let daemon: Daemon;
-let adapters: ChatAdapters;
 const alerts: Alert[] = [];
 /** Access tokens the simulator handed out (a new one after each expiry). */
 const accessTokens = new Set<string>([SECRETS.kiteAccessToken]);
@@ -75,9 +67,6 @@ beforeAll(async () => {
     accessToken: SECRETS.kiteAccessToken,
     apiSecret: SECRETS.kiteApiSecret,
   });
-  telegram = await startTelegramApiServer({ token: SECRETS.telegramToken, username: 'oi_secure_bot' });
-  discord = await startDiscordServer({ token: SECRETS.discordToken });
-  ntfy = await startNtfyServer();
   const access = [
     ...Object.entries({ admin: 'admin', trader: 'trader', otherTrader: 'trader', viewer: 'viewer' }).flatMap(
       ([who, role]) => [
@@ -86,31 +75,27 @@ beforeAll(async () => {
       ],
     ),
   ].join(',');
-  const config = configAgainstSim(sim, {
-    DB_PATH: dbPath,
-    ACCESS: access,
-    KITE_API_SECRET: SECRETS.kiteApiSecret,
-    HTTP_TOKEN: SECRETS.httpToken,
-    TELEGRAM_BOT_TOKEN: SECRETS.telegramToken,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_ALERT_CHAT_IDS: String(ALERT_GROUP),
-    DISCORD_BOT_TOKEN: SECRETS.discordToken,
-    DISCORD_API_ROOT: discord.apiRoot,
-    DISCORD_GUILD_ID: discord.guildId,
-    DISCORD_ALERT_CHANNEL_ID: discord.channelIds[0]!,
-    NTFY_URL: `${ntfy.url}/oi-alerts`,
-    NTFY_TOKEN: SECRETS.ntfyToken,
+  running = await startChatDaemon({
+    sim,
+    logger,
+    telegram: { token: SECRETS.telegramToken, username: 'oi_secure_bot' },
+    discord: { token: SECRETS.discordToken },
+    settings: {
+      DB_PATH: dbPath,
+      ACCESS: access,
+      KITE_API_SECRET: SECRETS.kiteApiSecret,
+      HTTP_TOKEN: SECRETS.httpToken,
+      TELEGRAM_ALERT_CHAT_IDS: String(ALERT_GROUP),
+      NTFY_TOKEN: SECRETS.ntfyToken,
+    },
+    onDaemon: (started) => started.alerts.on('alert', (alert) => alerts.push(alert)),
   });
-  daemon = await startDaemon(config, logger);
-  daemon.alerts.on('alert', (alert) => alerts.push(alert));
-  adapters = await startChatAdapters(config, daemon, logger);
-  await untilWindowsSubscribed(daemon);
+  ({ telegram, discord, ntfy, daemon } = running);
 }, 60_000);
 
 afterAll(async () => {
-  await adapters?.stop();
-  await daemon?.stop();
-  await Promise.all([telegram?.close(), discord?.close(), ntfy?.close(), sim?.close()]);
+  await running?.stop();
+  await sim?.close();
 });
 
 const refusal = (command: CommandInfo, key: string, role: Role | null) =>
