@@ -1,10 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
 import { startDiscordBot, type DiscordBot, type DiscordBotOptions } from '../../bots/discord/discord-bot.ts';
 import {
   startDiscordServer,
   type DiscordServer,
   type DiscordServerOptions,
 } from '../fakes/discord-server.ts';
+import { botOnServer, startedForFile } from './lifecycle.ts';
 
 export interface DiscordOnLoopback {
   server: DiscordServer;
@@ -33,40 +33,18 @@ export async function startDiscordOnLoopback(options: DiscordOnLoopbackOptions):
   const { server: serverOptions, global = false, ...botOptions } = options;
   const server = await startDiscordServer(serverOptions);
   const [alertChannel, otherChannel] = server.channelIds as [string, string];
-  try {
-    const bot = await startDiscordBot({
+  const { bot, close } = await botOnServer(server, () =>
+    startDiscordBot({
       token: server.token,
       apiRoot: server.apiRoot,
       ...(global ? {} : { guildId: server.guildId, alertChannelId: alertChannel }),
       ...botOptions,
-    });
-    return {
-      server,
-      bot,
-      alertChannel,
-      otherChannel,
-      close: async () => {
-        await bot.stop();
-        await server.close();
-      },
-    };
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
+    }),
+  );
+  return { server, bot, alertChannel, otherChannel, close };
 }
 
-/**
- * The same for a whole test file: started in `beforeAll` (with the options `options()` returns then),
- * closed in `afterAll`; read its fields inside tests and hooks.
- */
+/** The same for a whole test file (see `startedForFile`). */
 export function discordOnLoopbackForFile(options: () => DiscordOnLoopbackOptions): DiscordOnLoopback {
-  const discord = {} as DiscordOnLoopback;
-  beforeAll(async () => {
-    Object.assign(discord, await startDiscordOnLoopback(options()));
-  });
-  afterAll(async () => {
-    await discord.close?.();
-  });
-  return discord;
+  return startedForFile(() => startDiscordOnLoopback(options()));
 }

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
 import {
   startTelegramBot,
   type TelegramBot,
   type TelegramBotOptions,
 } from '../../bots/telegram/telegram-bot.ts';
 import { startTelegramApiServer, type TelegramApiServer } from '../fakes/telegram-api-server.ts';
+import { botOnServer, startedForFile } from './lifecycle.ts';
 
 export interface TelegramOnLoopback {
   fake: TelegramApiServer;
@@ -28,39 +28,19 @@ export async function startTelegramOnLoopback(
 ): Promise<TelegramOnLoopback> {
   const { server, ...botOptions } = options;
   const fake = await startTelegramApiServer(server);
-  try {
-    const bot = await startTelegramBot({
+  const { bot, close } = await botOnServer(fake, () =>
+    startTelegramBot({
       token: fake.token,
       apiRoot: fake.apiRoot,
       alertChatIds: [],
       retry: { backoffMs: 100 },
       ...botOptions,
-    });
-    return {
-      fake,
-      bot,
-      close: async () => {
-        await bot.stop();
-        await fake.close();
-      },
-    };
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
+    }),
+  );
+  return { fake, bot, close };
 }
 
-/**
- * The same for a whole test file: started in `beforeAll` (with the options `options()` returns then),
- * closed in `afterAll`; read its fields inside tests and hooks.
- */
+/** The same for a whole test file (see `startedForFile`). */
 export function telegramOnLoopbackForFile(options: () => TelegramOnLoopbackOptions): TelegramOnLoopback {
-  const telegram = {} as TelegramOnLoopback;
-  beforeAll(async () => {
-    Object.assign(telegram, await startTelegramOnLoopback(options()));
-  });
-  afterAll(async () => {
-    await telegram.close?.();
-  });
-  return telegram;
+  return startedForFile(() => startTelegramOnLoopback(options()));
 }
