@@ -2,10 +2,10 @@
  * A simulated trading week (a warm-up day and five trading days) against the real daemon, printing
  * per-day figures: memory, retention, expiry roll, paper trades, alerts, per-token structures.
  *
- *   node --import tsx scripts/soak.ts [--speed 1000] [--days 5] [--seed N] [--no-restarts] [--json]
+ *   node --import tsx scripts/soak.ts [--speed 1600] [--days 5] [--seed N] [--no-restarts] [--json]
  *
  * The figures go to stderr as they come; `--json` also writes the whole report as one JSON line to
- * stdout (the soak test reads it). Takes about 25 s per simulated day at speed 1000.
+ * stdout (the soak test reads it). Takes about 15 s per simulated day at speed 1600.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';

@@ -1,13 +1,14 @@
 /**
  * Issue 8 soak: a warm-up day and five trading days (both chains, a few hundred paper trades, alerts,
- * two restarts) at SIM_SPEED 1000, run by `scripts/soak.ts` in a child process with `--expose-gc` so
- * its memory is the daemon's alone; the simulator runs in a process of its own. Takes ~3 minutes.
+ * two restarts) at SIM_SPEED 1600 (the warm-up day at 1000), run by `scripts/soak.ts` in a child process with `--expose-gc` so
+ * its memory is the daemon's alone; the simulator runs in a process of its own. Takes about 2 minutes.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { istAddDays, istDateOf, istWallClock, istWeekday } from '../../src/util/ist.ts';
+import { WARMUP_SPEED, WEEK_SPEED } from './trading-week.ts';
 import type { DayFigures, WeekReport } from './week-report.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,9 +45,10 @@ beforeAll(async () => {
   measured = report.days.filter((day) => !day.warmup);
 }, SOAK_TIMEOUT_MS + 10_000);
 
-describe('a simulated trading week at SIM_SPEED 1000', () => {
+describe(`a simulated trading week at SIM_SPEED ${WEEK_SPEED}`, () => {
   it('runs a warm-up day and five trading days of both chains', () => {
-    expect(report.settings.speed).toBe(1000);
+    expect(report.settings.speed).toBe(WEEK_SPEED);
+    expect(report.settings.warmupSpeed).toBe(WARMUP_SPEED);
     expect(report.memory.gcExposed).toBe(true);
     expect(measured).toHaveLength(5);
     for (const day of report.days) {

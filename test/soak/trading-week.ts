@@ -1,6 +1,6 @@
 /**
  * A simulated trading week against the real daemon: the simulator runs in a child process on a clock
- * this process shares, fast (SIM_SPEED up to 1000) through market hours and jumping nights and the
+ * this process shares, fast (SIM_SPEED 1600 by default) through market hours and jumping nights and the
  * weekend. Each day: the 03:00 retention, the 08:45 reminder, cycles of both chains from 09:15 to
  * 15:30 with paper trades through the command core, the square-off at 15:20 and the 15:35 summary,
  * the daily jobs run through the daemon's own `dailyJobs`. Figures are taken after every day.
@@ -19,6 +19,7 @@ import type { Instrument } from '../../src/kite/types.ts';
 import { SimMarket } from '../../src/sim/market-model.ts';
 import type { ChainTracker } from '../../src/tracker/chain-tracker.ts';
 import { DAY_MS, istAddDays, istWallClock } from '../../src/util/ist.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { DaemonWatch } from './daemon-watch.ts';
 import { PaperTrader } from './paper-trader.ts';
 import { SimChild } from './sim-child.ts';
@@ -41,6 +42,18 @@ export interface WeekOptions {
   onDay?: (day: DayFigures) => void;
 }
 
+/**
+ * Simulated seconds per real second through market hours. A round of cycles waits on the quote API's
+ * 1 request/s (real time), so this sets the rounds a day gets: about 7 at 1600.
+ */
+export const WEEK_SPEED = 1600;
+/**
+ * The warm-up day runs slower, so it gets as many rounds (about 11) as the busiest day of the week:
+ * memory measured after it has reached its steady state (caches, pages, render surfaces).
+ */
+export const WARMUP_SPEED = 1000;
+/** Real milliseconds between two orders: about 60 orders a trading day at WEEK_SPEED. */
+const ORDER_INTERVAL_MS = 180;
 const OWNERS = ['telegram:1001', 'telegram:1002'];
 const REFRESH_INTERVAL_SECONDS = 1800;
 const STRIKES_EACH_SIDE = 5;
@@ -117,7 +130,7 @@ class TradingWeek {
 
   constructor(private readonly options: WeekOptions) {
     this.seed = options.seed ?? 20_261_127;
-    this.speed = options.speed ?? 1000;
+    this.speed = options.speed ?? WEEK_SPEED;
     this.tickIntervalMs = options.tickIntervalMs ?? 100;
     this.retentionDays = options.retentionDays ?? 2;
     const warmup = options.warmupDate ?? '2026-11-27';
@@ -177,18 +190,40 @@ class TradingWeek {
     return daemon;
   }
 
+  /** Stops the daemon once the backfills its last cycle started have settled (as at the end of a day). */
+  private async stopDaemon(): Promise<void> {
+    const daemon = this.daemon!;
+    await Promise.all(daemon.trackers.map((tracker) => tracker.backfillSettled()));
+    await daemon.stop();
+  }
+
   private async health(): Promise<{ ticker: { connections: number; subscribed: number } }> {
     const response = await fetch(`${this.daemon!.apiUrl}/healthz`);
     return (await response.json()) as { ticker: { connections: number; subscribed: number } };
   }
 
   private async waitForFeed(): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    while ((await this.health()).ticker.connections === 0) {
-      if (Date.now() > deadline) throw new Error('the ticker did not connect to the simulator');
-      await sleep(50);
-    }
-    await sleep(this.tickIntervalMs * 3);
+    await waitFor(async () => (await this.health()).ticker.connections > 0, {
+      timeoutMs: 20_000,
+      what: 'the ticker to connect to the simulator',
+    });
+    await this.indexTicksSince(this.sim!.now());
+  }
+
+  /** Waits until every chain's index has ticked at or after the simulated `instant`. */
+  private async indexTicksSince(instant: number): Promise<void> {
+    const daemon = this.daemon!;
+    const indexTokens = daemon.trackers.map((tracker) => {
+      const index = this.listed.find(
+        (row) => row.tradingsymbol === tracker.spec.underlying && row.exchange === tracker.spec.indexExchange,
+      );
+      if (!index) throw new Error(`${tracker.spec.underlying} is not listed on the simulator`);
+      return { tracker, token: index.instrumentToken };
+    });
+    await waitFor(
+      () => indexTokens.every(({ tracker, token }) => (tracker.latestPrice(token)?.at ?? -1) >= instant),
+      { timeoutMs: 20_000, intervalMs: 20, what: 'index ticks at the simulated time' },
+    );
   }
 
   private async tradingDay(index: number, date: string, previous: string): Promise<DayFigures> {
@@ -204,14 +239,15 @@ class TradingWeek {
     if (this.options.restarts !== false && index === NEXT_MORNING_RESTART) {
       // Before the open: yesterday's history must not be reloaded.
       await sim.jumpTo(istWallClock(date, '08:30'), 1);
-      await this.daemon!.stop();
+      await this.stopDaemon();
       const daemon = await this.startDaemon();
       morningRestart = { kind: 'next-morning', historyTokensAtStart: historyTokens(daemon.trackers) };
     }
-    await sim.jumpTo(istWallClock(date, '08:45'));
+    const speed = index === 0 ? WARMUP_SPEED : this.speed;
+    await sim.jumpTo(istWallClock(date, '08:45'), speed);
     await this.daemon!.dailyJobs.sessionReminder();
-    await sim.jumpTo(istWallClock(date, '09:15'));
-    await sleep(this.tickIntervalMs * 3);
+    await sim.jumpTo(istWallClock(date, '09:15'), speed);
+    await this.indexTicksSince(istWallClock(date, '09:15'));
 
     const counts = { ...this.trader!.counts };
     const session = await this.marketSession(
@@ -259,7 +295,7 @@ class TradingWeek {
 
   /**
    * 09:15 to 15:30: rounds of cycles back to back (each waits on the quote API's 1 request/s, so a
-   * round spans about half an hour at speed 1000) while the trader places orders until 15:15; the
+   * round spans about an hour at speed 1600) while the trader places orders until 15:15; the
    * square-off fires at 15:20 on a timer of the simulated clock.
    */
   private async marketSession(
@@ -309,7 +345,7 @@ class TradingWeek {
   /** Orders every `orderIntervalMs` until simulated time `until`, or stop(). */
   private startTrading(until: number): { stop(): Promise<void> } {
     let running = true;
-    const interval = this.options.orderIntervalMs ?? 300;
+    const interval = this.options.orderIntervalMs ?? ORDER_INTERVAL_MS;
     const loop = (async () => {
       while (running && this.sim!.now() < until) {
         await this.trader!.step();
@@ -329,7 +365,7 @@ class TradingWeek {
     const sim = this.sim!;
     await sim.jumpTo(sim.now(), 1);
     await this.daemon!.runCycles();
-    await this.daemon!.stop();
+    await this.stopDaemon();
     const before = (await sim.stats()).historicalRequests;
     const daemon = await this.startDaemon();
     const historyTokensAtStart = historyTokens(daemon.trackers);
@@ -390,6 +426,7 @@ class TradingWeek {
       settings: {
         seed: this.seed,
         speed: this.speed,
+        warmupSpeed: WARMUP_SPEED,
         tickIntervalMs: this.tickIntervalMs,
         retentionDays: this.retentionDays,
         refreshIntervalSeconds: REFRESH_INTERVAL_SECONDS,

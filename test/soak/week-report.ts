@@ -67,6 +67,8 @@ export interface WeekReport {
   settings: {
     seed: number;
     speed: number;
+    /** SIM_SPEED of the warm-up day. */
+    warmupSpeed: number;
     tickIntervalMs: number;
     retentionDays: number;
     refreshIntervalSeconds: number;
