@@ -1,5 +1,4 @@
-import { pino } from 'pino';
-import { AlertEngine } from '../../src/alerts/alert-engine.ts';
+import { testAlertEngine } from '../../test/support/alert-engine.ts';
 import type { Tick } from '../../src/kite/types.ts';
 import { benchTelegram, BENCH_CHATS, percentile } from './telegram-bench-bot.ts';
 import { BENCH_TOKENS, benchBook, instrumentOf } from './paper-fixture.ts';
@@ -17,16 +16,7 @@ const GAP_MS = 50;
 export async function alertLatency(): Promise<BenchResult> {
   const telegram = await benchTelegram();
   const { book, done } = benchBook(Date.now);
-  const engine = new AlertEngine({
-    subscriptions: { recipients: () => [] },
-    access: new Map(),
-    windows: [5],
-    thresholds: [8],
-    cooldownMinutes: 15,
-    quietHours: null,
-    logger: pino({ level: 'silent' }),
-  });
-  engine.addNotifier(telegram.bot);
+  const engine = testAlertEngine({ notifiers: [telegram.bot] });
   book.on('position_closed', (event) => engine.onPositionClosed(event));
   try {
     const latencies: number[] = [];
