@@ -75,6 +75,7 @@ export function startTrackers(
     stop: async () => {
       await scheduler.stop();
       ticker.off('ticks', onTicks);
+      for (const tracker of started) tracker.stop();
     },
   };
 }

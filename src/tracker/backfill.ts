@@ -15,6 +15,7 @@ export class Backfiller {
   private unsaved: { token: number; time: number; oi: number; ltp: number }[] = [];
   /** The last failure's message, cleared by the next success. */
   lastError: string | null = null;
+  private stopped = false;
 
   constructor(
     private readonly rest: MarketRest,
@@ -26,7 +27,7 @@ export class Backfiller {
 
   /** Starts fetches for the tokens that need one; does not wait for them. */
   request(tokens: Iterable<number>, now: number): void {
-    if (this.minutes <= 0) return;
+    if (this.minutes <= 0 || this.stopped) return;
     if (this.unsaved.length > 0) this.save(this.unsaved.splice(0));
     for (const token of tokens) {
       if (this.done.has(token) || this.inFlight.has(token)) continue;
@@ -39,6 +40,11 @@ export class Backfiller {
     }
   }
 
+  /** Starts nothing more, and drops what fetches under way bring back: the store may be closing. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Resolves when every fetch started so far has settled. */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.inFlight.values()]);
@@ -47,6 +53,7 @@ export class Backfiller {
   private async fetch(token: number, now: number): Promise<void> {
     try {
       const candles = await this.rest.historicalMinutes(token, now - this.minutes * 60_000, now);
+      if (this.stopped) return;
       const added = this.history.mergeBackfill(
         token,
         candles.map((candle) => ({ time: candle.time, oi: candle.oi, ltp: candle.close })),

@@ -93,7 +93,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     this.deps.ticker.subscribe([this.indexToken], 'full');
   }
 
+  /** Unsubscribes; backfills still under way are dropped when they answer (the next start fetches them again). */
   stop(): void {
+    this.backfill.stop();
     const tokens = [...this.subscribed];
     if (this.indexToken !== null) tokens.push(this.indexToken);
     this.deps.ticker.unsubscribe(tokens);

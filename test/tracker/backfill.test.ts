@@ -47,4 +47,30 @@ describe('Backfiller', () => {
     backfiller.request([TOKEN], NOW + 60_000);
     expect(saved).toHaveLength(10);
   });
+
+  it('drops what a fetch brings back after stop, and starts no more: the store may be closed', async () => {
+    const saved: ObservationRow[] = [];
+    const store = {
+      saveObservations: (rows: ObservationRow[]) => void saved.push(...rows),
+    } as unknown as ChainStore;
+    let answer: (value: Candle[]) => void = () => undefined;
+    const requested: number[] = [];
+    const rest: MarketRest = {
+      historicalMinutes: (token) => {
+        requested.push(token);
+        return new Promise<Candle[]>((resolve) => (answer = resolve));
+      },
+      quote: async () => new Map(),
+    };
+    const history = new OiHistory();
+    const backfiller = new Backfiller(rest, history, store, 40, () => undefined);
+    backfiller.request([TOKEN], NOW);
+    backfiller.stop();
+    answer(candles());
+    await backfiller.settled();
+    backfiller.request([TOKEN + 256], NOW);
+    expect(requested).toEqual([TOKEN]);
+    expect(saved).toEqual([]);
+    expect(history.needsBackfill(TOKEN, NOW, 30)).toBe(true);
+  });
 });
