@@ -52,6 +52,8 @@ export interface AlertEngineOptions {
   chainImage?: (snapshot: ChainSnapshot) => Promise<ReplyImage | undefined>;
   logger: Logger;
   now?: () => number;
+  /** The waits before handing an alert to a notifier that gave up again; about 30 minutes in all by default. */
+  redeliveryDelaysMs?: readonly number[];
 }
 
 export interface AlertEngineEvents {
@@ -273,7 +275,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
         await notifier.notify(alert);
         return;
       } catch (error) {
-        const delayMs = REDELIVERY_DELAYS_MS[attempt];
+        const delayMs = (this.options.redeliveryDelaysMs ?? REDELIVERY_DELAYS_MS)[attempt];
         const stale = LIVE_ONLY.has(alert.kind) && this.now() - alert.dataTime > LIVE_ONLY_MAX_AGE_MS;
         const problem = error instanceof Error ? error.message : String(error);
         if (delayMs === undefined || stale || this.stopping) {

@@ -181,7 +181,11 @@ describe('Telegram alerts while the Bot API fails', () => {
   // When the notifier gives up (4 tries for a 5xx), the engine hands the alert over again later.
   it('an auto-exit is still delivered once Telegram is back from an outage longer than the retries', async () => {
     const owner = freshChat();
-    const engine = alertEngine();
+    const engine = testAlertEngine({
+      notifiers: [telegram.bot],
+      logger,
+      redeliveryDelaysMs: [100, 200, 400, 800],
+    });
     for (let i = 0; i < 8; i++)
       telegram.fake.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
     const event = stopLoss(`telegram:${owner}`);
