@@ -1,13 +1,14 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, ReplyParameters } from 'telegraf/types';
-import type { Reply, ReplyImage } from '../../src/commands/reply.ts';
+import type { Reply } from '../../src/commands/reply.ts';
+import type { PngImage } from '../../src/render/png-image.ts';
 import type { SendQueue } from './send-queue.ts';
 import { captionAndTexts, htmlMessages, type TextBlock } from './telegram-format.ts';
 
 /** A message as the adapter sends it: text blocks, an optional photo (the blocks become its caption), buttons. */
 export interface Outgoing {
   blocks: TextBlock[];
-  image?: ReplyImage;
+  image?: PngImage;
   keyboard?: InlineKeyboardMarkup;
 }
 
@@ -27,7 +28,7 @@ function replyParameters(replyTo: number, multipart: boolean): ReplyParameters {
   return (multipart ? JSON.stringify(parameters) : parameters) as ReplyParameters;
 }
 
-const photoFile = (image: ReplyImage) => ({ source: image.png, filename: image.filename });
+const photoFile = (image: PngImage) => ({ source: image.png, filename: image.filename });
 
 /** Resolves when every send has settled; rejects with the first failure (each one is logged by the queue). */
 async function allSent(sends: Promise<unknown>[]): Promise<void> {
@@ -78,7 +79,7 @@ export class TelegramSender {
   }
 
   /** Replaces the photo (caption and buttons) of a message the bot sent; rejects when Telegram refuses. */
-  async replacePhoto(chatId: number | string, messageId: number, outgoing: Outgoing & { image: ReplyImage }) {
+  async replacePhoto(chatId: number | string, messageId: number, outgoing: Outgoing & { image: PngImage }) {
     const { caption, texts } = captionAndTexts(outgoing.blocks);
     await this.queue.send(
       chatId,

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isChatKey } from '../commands/chat-key.ts';
-import type { Role } from '../commands/roles.ts';
-import type { ReplyImage } from '../commands/reply.ts';
+import type { PngImage } from '../render/png-image.ts';
 import type { Logger } from '../log.ts';
 import type { PositionClosedEvent } from '../paper/types.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
@@ -42,14 +41,15 @@ const RELEASE_CHECK_MS = 30_000;
 
 export interface AlertEngineOptions {
   subscriptions: { recipients(now: number, includeMuted?: boolean): string[] };
-  access: ReadonlyMap<string, Role>;
+  /** The admins' chat keys: the 08:45 session reminder goes to them. */
+  admins: readonly string[];
   /** OI_CHANGE_WINDOWS and OI_CHANGE_THRESHOLDS, pairwise. */
   windows: readonly number[];
   thresholds: readonly number[];
   cooldownMinutes: number;
   quietHours: QuietHours | null;
   /** The chain table PNG with breaching cells boxed. */
-  chainImage?: (snapshot: ChainSnapshot) => Promise<ReplyImage | undefined>;
+  chainImage?: (snapshot: ChainSnapshot) => Promise<PngImage | undefined>;
   logger: Logger;
   now?: () => number;
   /** The waits before handing an alert to a notifier that gave up again; about 30 minutes in all by default. */
@@ -195,8 +195,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
 
   /** The 08:45 reminder: to admins only. */
   sessionReminder(): void {
-    const admins = [...this.options.access].filter(([, role]) => role === 'admin').map(([key]) => key);
-    this.publish(sessionReminderDraft(this.now()), admins, false);
+    this.publish(sessionReminderDraft(this.now()), this.options.admins, false);
   }
 
   dailySummary(input: SummaryInput): void {
@@ -232,7 +231,7 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     for (const draft of this.held.splice(0)) this.publish(draft);
   }
 
-  private async image(snapshot: ChainSnapshot): Promise<ReplyImage | undefined> {
+  private async image(snapshot: ChainSnapshot): Promise<PngImage | undefined> {
     try {
       return await this.options.chainImage?.(snapshot);
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { ReplyImage } from '../commands/reply.ts';
+import type { PngImage } from '../render/png-image.ts';
 
 export type AlertKind =
   | 'oi_breach'
@@ -26,7 +26,7 @@ export interface Alert {
   dataTime: number;
   /** Short keywords, e.g. ["nse", "oi"] (ntfy shows them as tags). */
   tags: string[];
-  image?: ReplyImage;
+  image?: PngImage;
   /**
    * Chats that must get this alert, decided by the engine (subscriptions, mutes, the position's owner,
    * admins): `telegram:<chat id>`, `discord:<user id>`, `discord-channel:<channel id>`.

@@ -1,3 +1,4 @@
+import { keysWithRole } from '../commands/access.ts';
 import { AlertEngine } from '../alerts/alert-engine.ts';
 import { dailyAlerts, type DailyAlerts } from '../alerts/daily-alerts.ts';
 import { summaryInput } from '../alerts/summary-input.ts';
@@ -35,7 +36,7 @@ export function startAlerts(
   const replies = new MarketReplies(config.tracker.oiChangeWindows);
   const engine = new AlertEngine({
     subscriptions: store.alertSubscriptions(),
-    access: config.access,
+    admins: keysWithRole(config.access, 'admin'),
     windows: config.tracker.oiChangeWindows,
     thresholds: config.tracker.oiChangeThresholds,
     cooldownMinutes: config.alerts.cooldownMinutes,

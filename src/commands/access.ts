@@ -36,6 +36,11 @@ export function roleOf(access: ReadonlyMap<string, Role>, caller: Caller): Role 
   return own ?? group ?? null;
 }
 
+/** The keys ACCESS gives `role` (exactly that role). */
+export function keysWithRole(access: ReadonlyMap<string, Role>, role: Role): string[] {
+  return [...access].filter(([, given]) => given === role).map(([key]) => key);
+}
+
 export function allows(role: Role | null, needed: Role): boolean {
   return role !== null && ROLE_RANK[role] >= ROLE_RANK[needed];
 }

@@ -1,21 +1,16 @@
+import type { PngImage } from '../render/png-image.ts';
+
 /** A command's answer, platform-neutral: the front-ends (Telegram, Discord, console) only format and send it. */
 export interface Reply {
   /** Plain text, always present (the caption under an image, or the whole answer). */
   text: string;
   /** A monospace table, for front-ends that show text (and as the image's long alt text). */
   table?: string;
-  image?: ReplyImage;
+  image?: PngImage;
   /** Rows of buttons; pressing one runs `command` as if the user had typed it. */
   buttons?: ReplyButton[][];
   /** True when the answer refuses the input (wrong syntax, not allowed, …). */
   error?: boolean;
-}
-
-export interface ReplyImage {
-  png: Buffer;
-  /** A short description for screen readers and alt text. */
-  alt: string;
-  filename: string;
 }
 
 export interface ReplyButton {

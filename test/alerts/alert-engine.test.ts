@@ -6,7 +6,7 @@ import type { Alert, Notifier } from '../../src/alerts/alert.ts';
 import { dailySummaryDraft } from '../../src/alerts/alert-messages.ts';
 import { summaryInput } from '../../src/alerts/summary-input.ts';
 import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
-import { parseAccess } from '../../src/commands/access.ts';
+import { keysWithRole, parseAccess } from '../../src/commands/access.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
 import { testAlertEngine } from '../support/alert-engine.ts';
 import { samplePosition } from '../support/sample-position.ts';
@@ -96,7 +96,7 @@ function setUp(options: { quiet?: string; cooldownMinutes?: number } = {}) {
   const notifier = new RecordingNotifier();
   const engine = testAlertEngine({
     subscriptions: store.alertSubscriptions(),
-    access: parseAccess('telegram:1001=admin,telegram:2002=trader')!,
+    admins: keysWithRole(parseAccess('telegram:1001=admin,telegram:2002=trader')!, 'admin'),
     windows: [5, 30],
     thresholds: [8, 25],
     cooldownMinutes: options.cooldownMinutes ?? 15,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, Notifier } from '../../src/alerts/alert.ts';
-import { parseAccess } from '../../src/commands/access.ts';
+import { keysWithRole, parseAccess } from '../../src/commands/access.ts';
 import { stopLossExit, testAlertEngine } from '../support/alert-engine.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -19,7 +19,7 @@ describe('alerts to chat keys of any platform', () => {
     const slack = new SlackLikeNotifier();
     const engine = testAlertEngine({
       notifiers: [slack],
-      access: parseAccess('slack:U024BE7LH=admin,matrix:@ops:example.org=viewer')!,
+      admins: keysWithRole(parseAccess('slack:U024BE7LH=admin,matrix:@ops:example.org=viewer')!, 'admin'),
     });
     engine.onPositionClosed(stopLossExit('slack:U024BE7LH'));
     engine.onPositionClosed(stopLossExit('api'));

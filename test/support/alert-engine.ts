@@ -13,14 +13,14 @@ export interface TestAlertEngineOptions extends Partial<AlertEngineOptions> {
 
 /**
  * The one alert engine builder for tests: 5-minute window at 8%, 15-minute cooldown, no quiet hours,
- * nobody on the access list, a silent logger, `subscribers` getting every broadcast. Override what a
+ * no admins, a silent logger, `subscribers` getting every broadcast. Override what a
  * test is about; `notifiers` are added to it.
  */
 export function testAlertEngine(options: TestAlertEngineOptions = {}): AlertEngine {
   const { subscribers = [], notifiers = [], ...overrides } = options;
   const engine = new AlertEngine({
     subscriptions: { recipients: () => subscribers },
-    access: new Map(),
+    admins: [],
     windows: [5],
     thresholds: [8],
     cooldownMinutes: 15,
