@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { isChatKey } from '../commands/chat-key.ts';
+import { isChatKey } from '../util/chat-key.ts';
 import type { PngImage } from '../render/png-image.ts';
 import type { Logger } from '../log.ts';
 import type { PositionClosedEvent } from '../paper/types.ts';

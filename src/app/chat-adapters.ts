@@ -3,7 +3,7 @@ import { NtfyNotifier } from '../../bots/ntfy/ntfy-notifier.ts';
 import { startTelegramBot } from '../../bots/telegram/telegram-bot.ts';
 import type { AlertEngine } from '../alerts/alert-engine.ts';
 import type { Notifier } from '../alerts/alert.ts';
-import { platformOf } from '../commands/chat-key.ts';
+import { platformOf } from '../util/chat-key.ts';
 import type { CommandCore } from '../commands/command-core.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';

@@ -1,4 +1,4 @@
-import { normalizeChatKey } from './chat-key.ts';
+import { normalizeChatKey } from '../util/chat-key.ts';
 import { ROLE_RANK, ROLES, type Role } from './roles.ts';
 
 /** Who is asking: the platform and its user (or chat) id, e.g. `telegram:1001`, `discord:4242`, `console`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccess, roleOf } from '../../src/commands/access.ts';
-import { isChatKey, platformOf } from '../../src/commands/chat-key.ts';
+import { isChatKey, platformOf } from '../../src/util/chat-key.ts';
 
 describe('ACCESS and chat keys', () => {
   it('takes any platform:id key, so an adapter for a new platform needs no change here', () => {
