@@ -24,6 +24,10 @@ const TRACKER_STORAGE = folder(
   ['store'],
   'The tracker reaches storage only through its ports (src/tracker/ports.ts).',
 );
+const COMMANDS = folder(
+  ['commands'],
+  'The command core sits above the data layers: they offer ports to it and never import from it.',
+);
 const KITE_LAYERS = folder(
   ['tracker', 'store', 'paper', 'alerts', 'commands', 'render', 'http'],
   'src/kite knows the Kite wire protocol only: no chains, storage, paper, alerts, commands, rendering or HTTP. Take a port instead.',
@@ -45,7 +49,11 @@ const boundaries = [
   boundary(['src/main.ts', 'src/app/chat-adapters.ts'], [CHAT_LIBRARIES, SIM]),
   boundary(['src/app/market-data.ts', 'src/sim/**/*.ts'], [CHAT_LIBRARIES, BOTS]),
   boundary(['src/kite/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, KITE_LAYERS, CONFIG]),
-  boundary(['src/tracker/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, TRACKER_STORAGE]),
+  boundary(['src/tracker/**/*.ts'], [CHAT_LIBRARIES, BOTS, SIM, TRACKER_STORAGE, COMMANDS]),
+  boundary(
+    ['src/{alerts,store,paper,render,http,quant,calendar,util}/**/*.ts'],
+    [CHAT_LIBRARIES, BOTS, SIM, COMMANDS],
+  ),
 ];
 
 export default tseslint.config(

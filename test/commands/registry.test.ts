@@ -29,7 +29,9 @@ afterEach(async () => {
 
 function coreWithIv() {
   const registry = createCommandRegistry().add(ivCommand);
-  const context = fakeCommandContext({ access: 'telegram:1001=trader,telegram:2002=viewer,discord:4242=trader' });
+  const context = fakeCommandContext({
+    access: 'telegram:1001=trader,telegram:2002=viewer,discord:4242=trader',
+  });
   return new CommandCore(context, registry);
 }
 

@@ -42,6 +42,14 @@ describe('import boundaries', () => {
     expect(await refused('src/store/scratch.ts', '../tracker/types.ts')).toBe(false);
   });
 
+  it('keeps the data layers below the command core', async () => {
+    for (const layer of ['alerts', 'store', 'paper', 'render', 'http', 'tracker', 'util']) {
+      expect(await refused(`src/${layer}/scratch.ts`, '../commands/roles.ts'), layer).toBe(true);
+    }
+    expect(await refused('src/app/scratch.ts', '../commands/command-core.ts')).toBe(false);
+    expect(await refused('src/commands/scratch.ts', '../render/png-image.ts')).toBe(false);
+  });
+
   it('keeps telegraf and discord.js in bots/', async () => {
     for (const specifier of ['telegraf', 'telegraf/filters', 'discord.js', '@discordjs/rest']) {
       expect(await refused('src/commands/scratch.ts', specifier), specifier).toBe(true);
