@@ -22,17 +22,6 @@ export interface CycleSchedulerOptions {
   onCycleDone?: (chainId: string, seconds: number) => void;
 }
 
-/**
- * The schedule in cron notation (with seconds) for an interval that divides 60 s or is whole minutes
- * dividing 60. The scheduler no longer runs on cron; only test/tracker/cycle-scheduler.test.ts reads this.
- * @deprecated delete together with that test.
- */
-export function cronEvery(seconds: number): string {
-  if (seconds < 60) return seconds === 1 ? '* * * * * *' : `*/${seconds} * * * * *`;
-  const minutes = seconds / 60;
-  return minutes === 1 ? '0 * * * * *' : `0 */${minutes} * * * *`;
-}
-
 /** The fields of the log line written after each chain's cycle. */
 export function cycleLogFields(snapshot: ChainSnapshot): Record<string, unknown> {
   return {

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import cron from 'node-cron';
 import { pino, type Logger } from 'pino';
 import { MarketCalendar } from '../../src/calendar/market-hours.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -278,7 +277,7 @@ class TradingWeek {
       subscribed,
       trackedBreaches: daemon.alerts.trackedBreaches,
       alertListeners: daemon.alerts.listenerCount('alert'),
-      cronTasks: cron.getTasks().size,
+      activeTimers: process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length,
       orders: {
         placed: trader.placed - counts.placed,
         refused: trader.refused - counts.refused,

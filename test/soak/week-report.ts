@@ -51,8 +51,8 @@ export interface DayFigures {
   subscribed: number;
   trackedBreaches: number;
   alertListeners: number;
-  /** Tasks node-cron holds in its process-wide registry (one daemon schedules five). */
-  cronTasks: number;
+  /** Timers pending in this process (the daemon's schedules, the harness's own): flat unless stops leak them. */
+  activeTimers: number;
   orders: { placed: number; refused: number; manualExitCommands: number };
   /** Positions closed today by reason (from the store), and those still open after the square-off. */
   closed: { target: number; stop: number; manual: number; squareOff: number };
@@ -141,7 +141,7 @@ function dayLines(day: DayFigures): string[] {
       `open after square-off ${day.openAfterSquareOff}`,
   );
   lines.push(
-    `  subscribed ${day.subscribed}, breach keys ${day.trackedBreaches}, cron tasks ${day.cronTasks}, ` +
+    `  subscribed ${day.subscribed}, breach keys ${day.trackedBreaches}, timers ${day.activeTimers}, ` +
       `alerts ${JSON.stringify(day.alerts)}`,
   );
   return lines;
