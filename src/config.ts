@@ -13,6 +13,10 @@ const EXPECTED: Record<string, string> = {
   MARKET_DATA: '"sim" or "kite"',
   KITE_API_ROOT: 'an http(s) URL',
   KITE_WS_ROOT: 'a ws(s) URL',
+  KITE_WEB_ROOT: 'an http(s) URL of Kite\'s web app, e.g. "https://kite.zerodha.com"',
+  KITE_WEB_WS_ROOT: 'a ws(s) URL of Kite\'s web ticker, e.g. "wss://ws.zerodha.com"',
+  SIM_SESSION:
+    '"live" (follow the wall clock) or "replay" (play the last trading session); empty for automatic',
   SIM_SEED: 'a whole number',
   SIM_SPEED: 'a number from 0.1 to 1000 (1 = real time)',
   SIM_PORT: 'a port number from 0 to 65535 (0 = any free port)',
@@ -92,9 +96,12 @@ const schema = z.object({
   KITE_USER_ID: optionalText,
   KITE_API_ROOT: url(['http:', 'https:']).default('https://api.kite.trade'),
   KITE_WS_ROOT: url(['ws:', 'wss:']).default('wss://ws.kite.trade'),
+  KITE_WEB_ROOT: url(['http:', 'https:']).default('https://kite.zerodha.com'),
+  KITE_WEB_WS_ROOT: url(['ws:', 'wss:']).default('wss://ws.zerodha.com'),
   SIM_SEED: number(-(2 ** 31), 2 ** 32, true).default(20_261_125),
   SIM_SPEED: number(0.1, 1000, false).default(1),
   SIM_PORT: number(0, 65_535, true).default(0),
+  SIM_SESSION: z.enum(['live', 'replay']).optional(),
   SIM_API_KEY: optionalText.transform((value) => value ?? 'sim_api_key'),
   SIM_ACCESS_TOKEN: optionalText.transform((value) => value ?? 'sim_access_token'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -112,7 +119,7 @@ const schema = z.object({
     .refine((values) => values.every((value, i) => i === 0 || value > values[i - 1]!))
     .default([5, 10, 15, 30]),
   OI_CHANGE_THRESHOLDS: numberList(false).default([8, 10, 15, 25]),
-  DB_PATH: z.string().trim().min(1).default('./data/oi-tracker.db'),
+  DB_PATH: z.string().trim().min(1).optional(),
   RECOVERY_GAP_MINUTES: number(1, 375, true).default(30),
   RETENTION_DAYS: number(1, 3650, true).default(30),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -175,8 +182,25 @@ export type KiteAuth =
 
 export interface Config {
   marketData: 'sim' | 'kite';
-  kite: { apiRoot: string; wsRoot: string; auth: KiteAuth | null; apiKey?: string; apiSecret?: string };
-  sim: { seed: number; speed: number; port: number; apiKey: string; accessToken: string };
+  kite: {
+    apiRoot: string;
+    wsRoot: string;
+    /** Kite's web app: web sessions (enctoken) use `<webRoot>/oms` for REST and `webWsRoot` for ticks. */
+    webRoot: string;
+    webWsRoot: string;
+    auth: KiteAuth | null;
+    apiKey?: string;
+    apiSecret?: string;
+  };
+  sim: {
+    seed: number;
+    speed: number;
+    port: number;
+    apiKey: string;
+    accessToken: string;
+    /** live: follow the wall clock; replay: play a past session; auto: replay outside market hours. */
+    session: 'live' | 'replay' | 'auto';
+  };
   logLevel: Settings['LOG_LEVEL'];
   chains: ChainSpec[];
   tracker: {
@@ -266,6 +290,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     kite: {
       apiRoot: settings.KITE_API_ROOT,
       wsRoot: settings.KITE_WS_ROOT,
+      webRoot: settings.KITE_WEB_ROOT,
+      webWsRoot: settings.KITE_WEB_WS_ROOT,
       auth,
       apiKey: settings.KITE_API_KEY,
       apiSecret: settings.KITE_API_SECRET,
@@ -276,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       port: settings.SIM_PORT,
       apiKey: settings.SIM_API_KEY,
       accessToken: settings.SIM_ACCESS_TOKEN,
+      session: settings.SIM_SESSION ?? 'auto',
     },
     logLevel: settings.LOG_LEVEL,
     chains: settings.CHAINS,
@@ -288,7 +315,11 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       oiChangeThresholds: settings.OI_CHANGE_THRESHOLDS,
       recoveryGapMinutes: settings.RECOVERY_GAP_MINUTES,
     },
-    store: { path: settings.DB_PATH, retentionDays: settings.RETENTION_DAYS },
+    // Simulated cycles never mix with a real account's history.
+    store: {
+      path: settings.DB_PATH ?? (marketData === 'sim' ? './data/sim.db' : './data/oi-tracker.db'),
+      retentionDays: settings.RETENTION_DAYS,
+    },
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
     access: settings.ACCESS,
     outDir: settings.OUT_DIR,

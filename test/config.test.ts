@@ -16,6 +16,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it("keeps the simulator's cycles in their own database, plays a session by choice, and knows Kite's web roots", () => {
+    const sim = loadConfig({});
+    expect(sim.store.path).toBe('./data/sim.db');
+    expect(sim.sim.session).toBe('auto');
+    expect(sim.kite).toMatchObject({
+      webRoot: 'https://kite.zerodha.com',
+      webWsRoot: 'wss://ws.zerodha.com',
+    });
+    expect(loadConfig({ KITE_API_KEY: 'key', KITE_ACCESS_TOKEN: 'tok' }).store.path).toBe(
+      './data/oi-tracker.db',
+    );
+    expect(loadConfig({ DB_PATH: '/var/lib/oi/x.db' }).store.path).toBe('/var/lib/oi/x.db');
+    expect(loadConfig({ SIM_SESSION: 'replay' }).sim.session).toBe('replay');
+    expect(() => loadConfig({ SIM_SESSION: 'yesterday' })).toThrow(
+      'config: SIM_SESSION="yesterday" is invalid; expected "live" (follow the wall clock) or "replay"',
+    );
+    expect(loadConfig({ KITE_WEB_ROOT: 'http://127.0.0.1:9/' }).kite.webRoot).toBe('http://127.0.0.1:9');
+  });
+
   it('picks kite when an API key and token are set, and treats empty values as unset', () => {
     const config = loadConfig({
       KITE_API_KEY: 'key',
