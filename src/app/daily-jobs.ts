@@ -1,3 +1,4 @@
+import { HolidayListCheck } from '../calendar/holiday-list-check.ts';
 import type { PruneResult } from '../store/oi-store.ts';
 import { dailyAtIst, scheduleOn } from '../util/clock.ts';
 import type { AppContext } from './context.ts';
@@ -32,18 +33,30 @@ function timetable(squareOffTime: string | null): Slot[] {
   ];
 }
 
-/** Runs the retention job once now, then every job at its IST time on the daemon's clock. */
+/** The holiday list's check runs at start and then daily at this IST time, beside retention. */
+const HOLIDAY_CHECK_AT = '03:00';
+
+/**
+ * Runs the retention job and the holiday list's check once now, then every job at its IST time on the
+ * daemon's clock.
+ */
 export function startDailyJobs(app: AppContext, jobs: DailyJobs): { jobs: DailyJobs; stop(): void } {
   const { clock, logger } = app;
+  const holidayCheck = new HolidayListCheck(app.calendar, logger);
+  holidayCheck.run(clock.now());
   jobs.retention();
-  const cancels = timetable(app.config.paper.squareOffTime).map(({ job, at, days }) =>
+  const onError = (job: string) => (error: unknown) => logger.error({ job, err: error }, 'daily job failed');
+  const cancels = [
+    ...timetable(app.config.paper.squareOffTime).map(({ job, at, days }) =>
+      scheduleOn(clock, dailyAtIst(at, days), () => jobs[job](), onError(job)),
+    ),
     scheduleOn(
       clock,
-      dailyAtIst(at, days),
-      () => jobs[job](),
-      (error) => logger.error({ job, err: error }, 'daily job failed'),
+      dailyAtIst(HOLIDAY_CHECK_AT, 'every day'),
+      () => holidayCheck.run(clock.now()),
+      onError('holidayListCheck'),
     ),
-  );
+  ];
   return {
     jobs,
     stop: () => {
