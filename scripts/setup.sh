@@ -1,6 +1,7 @@
 #!/bin/sh
 # Idempotent set-up for a fresh Debian machine with Node 20: system libraries that
-# node-canvas builds against, then the npm dependencies (native addons build from source).
+# node-canvas builds against (and systemd-analyze for the tests), then the npm dependencies
+# (native addons build from source).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -8,8 +9,12 @@ missing=""
 for pkg in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
 done
+# The tests verify the systemd unit with systemd-analyze (package systemd); only they need it.
+if [ "${npm_lifecycle_event:-}" = pretest ] && ! command -v systemd-analyze >/dev/null 2>&1; then
+  missing="$missing systemd"
+fi
 if [ -n "$missing" ]; then
-  echo "setup: installing system libraries:$missing"
+  echo "setup: installing Debian packages:$missing"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
