@@ -82,10 +82,19 @@ describe('loadConfig', () => {
       { LOG_LEVEL: 'loud' },
       'config: LOG_LEVEL="loud" is invalid; expected one of fatal, error, warn, info, debug, trace, silent',
     ],
-    [{ MARKET_DATA: 'kite' }, /^config: MARKET_DATA=kite needs credentials/],
     [{ KITE_ENCTOKEN: 'enc' }, /^config: KITE_USER_ID is required with KITE_ENCTOKEN/],
   ])('%o is refused with one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts MARKET_DATA=kite without credentials (the session `npm run login` stored is enough)', () => {
+    const config = loadConfig({ MARKET_DATA: 'kite' });
+    expect(config.marketData).toBe('kite');
+    expect(config.kite.auth).toBeNull();
+    expect(config.kite).toMatchObject({
+      webRoot: 'https://kite.zerodha.com',
+      webWsRoot: 'wss://ws.zerodha.com',
+    });
   });
 
   it('reads a .env file, with the environment winning', () => {

@@ -1,11 +1,12 @@
 import type { Config } from '../config.ts';
+import { ConfigError } from '../errors.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import { logFeedAndSession } from '../feed-reports.ts';
 import { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
 import { KiteSession } from '../kite/kite-session.ts';
 import { kiteEndpoint, type MarketEndpoint } from '../kite/market-feed.ts';
 import { KiteRestClient } from '../kite/rest-client.ts';
-import { TickerClient } from '../kite/ticker-client.ts';
+import { TickerClient, type TickerCredentials } from '../kite/ticker-client.ts';
 import type { Logger } from '../log.ts';
 import { startSimServer, type SimServer } from '../sim/server.ts';
 import type { OiStore } from '../store/oi-store.ts';
@@ -13,6 +14,10 @@ import { wallClock, type Clock } from '../util/clock.ts';
 import type { AppContext } from './context.ts';
 
 export type { SimServer } from '../sim/server.ts';
+
+const NO_SESSION =
+  'MARKET_DATA=kite needs a Kite session: run `npm run login` (Zerodha user id, password and 2FA code), ' +
+  'or set KITE_API_KEY with KITE_ACCESS_TOKEN, or KITE_ENCTOKEN with KITE_USER_ID';
 
 export interface MarketData {
   readonly rest: KiteRestClient;
@@ -52,19 +57,34 @@ async function marketEndpoint(
     ...(shared ? { clock: shared } : {}),
   });
   logger.info({ apiRoot: sim.apiRoot, seed: config.sim.seed, speed: config.sim.speed }, 'simulator started');
-  const credentials = {
-    kind: 'access_token',
-    apiKey: sim.credentials.apiKey,
-    accessToken: sim.credentials.accessToken,
-  } as const;
   return {
-    apiRoot: sim.apiRoot,
-    wsRoot: sim.wsRoot,
-    rest: credentials,
-    ticker: credentials,
+    roots: { apiRoot: sim.apiRoot, wsRoot: sim.wsRoot, webRoot: sim.webRoot, webWsRoot: sim.webWsRoot },
+    credentials: {
+      kind: 'access_token',
+      apiKey: sim.credentials.apiKey,
+      accessToken: sim.credentials.accessToken,
+    },
     login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
     sim,
   };
+}
+
+/** The session to start with: one stored by `npm run login` or from chat that is still valid, else the configured one. */
+function startingSession(
+  config: Config,
+  endpoint: MarketEndpoint,
+  store: OiStore,
+  app: AppContext,
+): TickerCredentials {
+  const stored =
+    config.marketData === 'kite'
+      ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, app.clock.now())
+      : null;
+  if (stored)
+    app.logger.info({ kind: stored.kind }, 'using the Kite session set from chat or by npm run login');
+  const credentials = stored ?? endpoint.credentials;
+  if (!credentials) throw new ConfigError(NO_SESSION);
+  return credentials;
 }
 
 async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
@@ -82,22 +102,19 @@ export async function startMarketData(
   const { config, logger, clock } = app;
   const endpoint = await marketEndpoint(config, logger, clock);
   try {
-    // A session set from chat that is still valid wins over the configured one.
-    const stored =
-      config.marketData === 'kite'
-        ? KiteSession.storedCredentials(store.sessionStore(), endpoint.login.apiKey, clock.now())
-        : null;
-    if (stored) logger.info({ kind: stored.kind }, 'using the Kite session set from chat');
+    const credentials = startingSession(config, endpoint, store, app);
     // The session needs the REST client and the REST client reports expiry to the session.
     const sessionRef: { current?: KiteSession } = {};
+    const { roots } = endpoint;
     const rest = new KiteRestClient({
-      apiRoot: endpoint.apiRoot,
-      credentials: stored ?? endpoint.rest,
+      apiRoot: roots.apiRoot,
+      webRoot: roots.webRoot,
+      credentials,
       onSessionExpired: (message) => sessionRef.current?.markExpired(message),
     });
     const catalogue = await loadCatalogue(rest, config);
     logger.info({ instruments: catalogue.size }, 'instruments loaded');
-    const ticker = new TickerClient({ wsRoot: endpoint.wsRoot, credentials: stored ?? endpoint.ticker });
+    const ticker = new TickerClient({ wsRoot: roots.wsRoot, webWsRoot: roots.webWsRoot, credentials });
     const session = new KiteSession({
       rest,
       ticker,

@@ -9,7 +9,10 @@ export type RestCredentials =
   { kind: 'access_token'; apiKey: string; accessToken: string } | { kind: 'enctoken'; enctoken: string };
 
 export interface KiteRestClientOptions {
+  /** Kite Connect's REST root (KITE_API_ROOT): where API-key sessions are sent. */
   apiRoot: string;
+  /** Kite's web app (KITE_WEB_ROOT): web sessions (enctoken) are sent to `<webRoot>/oms`. */
+  webRoot?: string;
   credentials: RestCredentials;
   /** Called on every 403 TokenException (the session expired or was revoked). */
   onSessionExpired?: (message: string) => void;
@@ -41,6 +44,15 @@ const RETRYABLE_ERRORS = new Set(['NetworkException', 'DataException', 'GeneralE
 /** Kite counts a second on its side; a little slack keeps network jitter from landing two windows in one. */
 const WINDOW_MS = 1100;
 const QUOTE_BATCH = 500;
+const KITE_WEB_ROOT = 'https://kite.zerodha.com';
+
+/** Where a session's REST requests go: Kite Connect for an API key, Kite's web app (`/oms`) for an enctoken. */
+export function restRoot(
+  options: Pick<KiteRestClientOptions, 'apiRoot' | 'webRoot'>,
+  kind: RestCredentials['kind'],
+): string {
+  return kind === 'enctoken' ? `${options.webRoot ?? KITE_WEB_ROOT}/oms` : options.apiRoot;
+}
 
 function toInstrument(row: Record<string, unknown>): Instrument {
   const expiry = row.expiry instanceof Date ? row.expiry.toISOString().slice(0, 10) : '';
@@ -83,7 +95,7 @@ export class KiteRestClient {
       timeout: options.timeoutMs ?? 10_000,
     });
     this.onSessionExpired = options.onSessionExpired;
-    this.sendEnctokenHeader();
+    this.routeBySession();
     this.setCredentials(credentials);
     const limits = options.limits ?? { historical: 3, quote: 1, other: 10 };
     this.limiters = {
@@ -201,12 +213,14 @@ export class KiteRestClient {
     }
   }
 
-  private sendEnctokenHeader(): void {
-    type Request = { headers: Record<string, string> };
+  /** Each request goes to its session's root, with `Authorization: enctoken …` for a web session. */
+  private routeBySession(): void {
+    type Request = { headers: Record<string, string>; baseURL?: string };
     type Interceptors = { request: { use(intercept: (request: Request) => Request): number } };
     const axios = (this.kite as unknown as { requestInstance: { interceptors: Interceptors } })
       .requestInstance;
     axios.interceptors.request.use((request) => {
+      request.baseURL = restRoot(this.options, this.currentCredentials.kind);
       if (this.enctoken !== null) request.headers['Authorization'] = `enctoken ${this.enctoken}`;
       return request;
     });

@@ -10,7 +10,10 @@ export type TickerCredentials =
   | { kind: 'enctoken'; userId: string; enctoken: string };
 
 export interface TickerClientOptions {
+  /** Kite Connect's ticker (KITE_WS_ROOT): where API-key sessions connect. */
   wsRoot: string;
+  /** Kite's web ticker (KITE_WEB_WS_ROOT): where web sessions (enctoken) connect. */
+  webWsRoot?: string;
   credentials: TickerCredentials;
   maxConnections?: number;
   tokensPerConnection?: number;
@@ -32,6 +35,16 @@ export interface TickerClientEvents {
   message: [message: TickerTextMessage];
   order: [order: unknown];
   error: [error: Error];
+}
+
+const KITE_WEB_WS_ROOT = 'wss://ws.zerodha.com';
+
+/** Where a session's ticker is: Kite Connect's for an API key, the web app's for an enctoken. */
+export function tickerRoot(
+  options: Pick<TickerClientOptions, 'wsRoot' | 'webWsRoot'>,
+  kind: TickerCredentials['kind'],
+): string {
+  return kind === 'enctoken' ? (options.webWsRoot ?? KITE_WEB_WS_ROOT) : options.wsRoot;
 }
 
 /** Both URL schemes Kite accepts: Kite Connect (api_key + access_token) and the web session (enctoken). */
@@ -57,7 +70,8 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
   readonly decodeStats: DecodeStats = newDecodeStats();
   private readonly shards: TickerConnection[] = [];
   private readonly shardOfToken = new Map<number, TickerConnection>();
-  private readonly settings: Required<TickerClientOptions>;
+  private readonly settings: Required<Omit<TickerClientOptions, 'webWsRoot'>> &
+    Pick<TickerClientOptions, 'webWsRoot'>;
   private running = false;
 
   constructor(options: TickerClientOptions) {
@@ -168,7 +182,8 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
   private createShard(index: number): TickerConnection {
     return new TickerConnection(
       {
-        url: () => tickerUrl(this.settings.wsRoot, this.settings.credentials),
+        url: () =>
+          tickerUrl(tickerRoot(this.settings, this.settings.credentials.kind), this.settings.credentials),
         watchdogMs: this.settings.watchdogMs,
         connectTimeoutMs: this.settings.connectTimeoutMs,
         backoff: this.settings.backoff,

@@ -5,7 +5,8 @@ import { instrumentsCsv } from './instruments.ts';
 import type { InstrumentCatalogue } from '../kite/instrument-catalogue.ts';
 import type { SimMarket } from './market-model.ts';
 import { RequestWindow } from './request-window.ts';
-import type { SimCredentials } from './credentials.ts';
+import type { SessionDoor, SimCredentials } from './credentials.ts';
+import type { SimWebLogin, WebLoginAnswer } from './web-login.ts';
 import type { FaultInjector, InjectedFailure, RouteClass } from './fault-injection.ts';
 
 /** One answered request; `injected` marks a failure a test armed (see FaultInjector), not the API's own. */
@@ -26,6 +27,20 @@ export interface RestApiContext {
   log: RequestLogEntry[];
   /** Failures armed by tests; checked after the rate limit, so failed requests count against it. */
   faults?: FaultInjector;
+  /** Kite's web login (`/api/login`, `/api/twofa`). */
+  webLogin: SimWebLogin;
+}
+
+/** Kite's web app serves the same REST routes under this prefix, to web sessions (enctoken) only. */
+export const WEB_REST_PREFIX = '/oms';
+
+/** The route as Kite Connect names it, and the door it came through. */
+function kiteRoute(pathname: string): { path: string; door: SessionDoor } {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === WEB_REST_PREFIX || path.startsWith(`${WEB_REST_PREFIX}/`)) {
+    return { path: path.slice(WEB_REST_PREFIX.length) || '/', door: 'web' };
+  }
+  return { path, door: 'api' };
 }
 
 const MAX_HISTORICAL_DAYS = 5;
@@ -95,7 +110,8 @@ export class RestApi {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const route = this.routeClass(url.pathname);
+    const { path, door } = kiteRoute(url.pathname);
+    const route = this.routeClass(path);
     let status = 200;
     let injected: InjectedFailure | null = null;
     const arrivedAt = Date.now();
@@ -103,9 +119,9 @@ export class RestApi {
       if (!this.windows[route].admit(arrivedAt)) {
         throw new KiteHttpError(429, 'NetworkException', 'Too many requests');
       }
-      injected = this.ctx.faults?.check(route, url.pathname) ?? null;
+      injected = this.ctx.faults?.check(route, path) ?? null;
       if (injected) return sendInjected(res, injected);
-      await this.dispatch(req, res, url);
+      await this.dispatch(req, res, url, path, door);
     } catch (error) {
       if (!(error instanceof KiteHttpError)) throw error;
       status = error.status;
@@ -131,15 +147,22 @@ export class RestApi {
     return 'other';
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+  private async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    path: string,
+    door: SessionDoor,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
-    if (method === 'POST' && path === '/session/token') return this.createSession(res, await readBody(req));
+    if (door === 'api' && method === 'POST' && path.startsWith('/api/')) return this.webLogin(req, res, path);
+    if (door === 'api' && method === 'POST' && path === '/session/token')
+      return this.createSession(res, await readBody(req));
     if (method === 'GET' && path === '/instruments') return this.instruments(res);
     const exchangeMatch = path.match(/^\/instruments\/([A-Z]+)$/);
     if (method === 'GET' && exchangeMatch) return this.instruments(res, exchangeMatch[1]);
 
-    this.authorize(req);
+    this.authorize(req, door);
     if (method === 'DELETE' && path === '/session/token')
       return sendJson(res, 200, { status: 'success', data: true });
     if (method === 'GET' && path === '/user/profile') return this.profile(res);
@@ -152,8 +175,18 @@ export class RestApi {
     throw new KiteHttpError(404, 'GeneralException', `Route not found: ${method} ${path}`);
   }
 
-  private authorize(req: IncomingMessage): void {
-    if (!this.ctx.credentials.acceptsAuthorization(req.headers.authorization)) {
+  private async webLogin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const body = await readBody(req);
+    let answer: WebLoginAnswer;
+    if (path === '/api/login') answer = this.ctx.webLogin.login(body);
+    else if (path === '/api/twofa') answer = this.ctx.webLogin.twofa(body, req.headers.cookie);
+    else throw new KiteHttpError(404, 'GeneralException', `Route not found: POST ${path}`);
+    if (answer.cookies.length > 0) res.setHeader('Set-Cookie', answer.cookies);
+    sendJson(res, answer.status, answer.payload);
+  }
+
+  private authorize(req: IncomingMessage, door: SessionDoor): void {
+    if (!this.ctx.credentials.acceptsAuthorization(req.headers.authorization, door)) {
       throw new KiteHttpError(403, 'TokenException', 'Incorrect `api_key` or `access_token`.');
     }
   }

@@ -6,7 +6,8 @@ import { SimCredentials } from './credentials.ts';
 import { FaultInjector } from './fault-injection.ts';
 import { SimMarket } from './market-model.ts';
 import { RestApi, type RequestLogEntry } from './rest-api.ts';
-import { TickerServer } from './ticker-server.ts';
+import { TickerServer, WEB_TICKER_PATH } from './ticker-server.ts';
+import { SimWebLogin } from './web-login.ts';
 
 export interface SimServerOptions {
   seed: number;
@@ -29,6 +30,10 @@ export interface SimServer {
   readonly port: number;
   readonly apiRoot: string;
   readonly wsRoot: string;
+  /** Kite's web app on the simulator: `/api/login`, `/api/twofa`, and REST for web sessions under `/oms`. */
+  readonly webRoot: string;
+  /** The web ticker, for web sessions (enctoken). */
+  readonly webWsRoot: string;
   readonly credentials: SimCredentials;
   readonly market: SimMarket;
   readonly ticker: TickerServer;
@@ -54,7 +59,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   );
   const requestLog: SimServer['requestLog'] = [];
   const faults = new FaultInjector();
-  const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog, faults });
+  const webLogin = new SimWebLogin(credentials);
+  const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog, faults, webLogin });
   const ticker = new TickerServer({
     market,
     credentials,
@@ -88,6 +94,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     port,
     apiRoot: `http://${host}:${port}`,
     wsRoot: `ws://${host}:${port}`,
+    webRoot: `http://${host}:${port}`,
+    webWsRoot: `ws://${host}:${port}${WEB_TICKER_PATH}`,
     credentials,
     market,
     ticker,

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HEARTBEAT_FRAME, encodeFrame } from '../kite/packet-encoder.ts';
 import type { Tick, TickMode } from '../kite/types.ts';
-import type { SimCredentials } from './credentials.ts';
+import type { SessionDoor, SimCredentials } from './credentials.ts';
 import type { SimMarket } from './market-model.ts';
 import { simTick } from './sim-tick.ts';
 
@@ -16,6 +16,8 @@ export interface TickerServerOptions {
 }
 
 const MAX_TOKENS_PER_CONNECTION = 3000;
+/** Where the web ticker is on the simulator's port (Kite's is the root of its own host, ws.zerodha.com). */
+export const WEB_TICKER_PATH = '/web';
 const TICKER_MODES = new Set<TickMode>(['ltp', 'quote', 'full']);
 
 /**
@@ -28,6 +30,8 @@ export class TickerServer {
   silent = false;
   /** When true, new handshakes get HTTP 503. */
   refuseConnections = false;
+  /** Handshakes accepted so far at each door: Kite Connect's ticker and the web ticker. */
+  readonly handshakes: Record<SessionDoor, number> = { api: 0, web: 0 };
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly subscriptions = new Map<WebSocket, Map<number, TickMode>>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -48,7 +52,12 @@ export class TickerServer {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.refuseConnections) return this.reject(socket, 503, 'Service Unavailable');
-    if (!this.options.credentials.acceptsTickerRequest(request)) return this.reject(socket, 403, 'Forbidden');
+    const path = new URL(request.url ?? '/', 'ws://sim').pathname.replace(/\/+$/, '');
+    const door: SessionDoor = path === WEB_TICKER_PATH ? 'web' : 'api';
+    if (!this.options.credentials.acceptsTickerRequest(request, door)) {
+      return this.reject(socket, 403, 'Forbidden');
+    }
+    this.handshakes[door] += 1;
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
   }
 

@@ -155,17 +155,38 @@ describe('KiteRestClient', () => {
     expect(sim.requestLog.length - before).toBe(1);
   });
 
-  it('authenticates a web session with `Authorization: enctoken …`', async () => {
+  it('sends a web session to `<webRoot>/oms` with `Authorization: enctoken …`, an API-key session to apiRoot', async () => {
+    const roots = { apiRoot: sim.apiRoot, webRoot: sim.webRoot };
     const client = new KiteRestClient({
-      apiRoot: sim.apiRoot,
+      ...roots,
       credentials: { kind: 'enctoken', enctoken: sim.credentials.accessToken },
     });
+    const before = sim.requestLog.length;
     expect((await client.profile()).user_id).toBe(sim.credentials.userId);
-    const stale = new KiteRestClient({
-      apiRoot: sim.apiRoot,
-      credentials: { kind: 'enctoken', enctoken: 'stale' },
+    client.setCredentials({
+      kind: 'access_token',
+      apiKey: sim.credentials.apiKey,
+      accessToken: sim.credentials.accessToken,
     });
+    expect((await client.profile()).user_id).toBe(sim.credentials.userId);
+    expect(sim.requestLog.slice(before).map((entry) => `${entry.route} ${entry.status}`)).toEqual([
+      'GET /oms/user/profile 200',
+      'GET /user/profile 200',
+    ]);
+    const stale = new KiteRestClient({ ...roots, credentials: { kind: 'enctoken', enctoken: 'stale' } });
     await expect(stale.profile()).rejects.toBeInstanceOf(SessionExpiredError);
+  });
+
+  it('the simulator, as Kite, refuses an enctoken at the Kite Connect root and an access token under /oms', async () => {
+    const token = sim.credentials.accessToken;
+    const enctokenAtApi = await fetch(`${sim.apiRoot}/user/profile`, {
+      headers: { Authorization: `enctoken ${token}` },
+    });
+    const accessTokenAtWeb = await fetch(`${sim.webRoot}/oms/user/profile`, {
+      headers: { Authorization: `token ${sim.credentials.apiKey}:${token}` },
+    });
+    expect([enctokenAtApi.status, accessTokenAtWeb.status]).toEqual([403, 403]);
+    expect(await enctokenAtApi.json()).toMatchObject({ status: 'error', error_type: 'TokenException' });
   });
 
   it('fetches full quotes with OI', async () => {

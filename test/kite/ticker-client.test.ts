@@ -134,16 +134,37 @@ describe('TickerClient against the simulator', () => {
     expect(reason).toMatch(/403/);
   });
 
-  it('connects with the web-session scheme (api_key=kitefront, user_id, enctoken)', async () => {
+  it("connects a web session (api_key=kitefront, user_id, enctoken) to the web ticker, not Kite Connect's", async () => {
+    const web = { kind: 'enctoken', userId: 'SIM001', enctoken: sim.credentials.accessToken } as const;
     client = new TickerClient({
       wsRoot: sim.wsRoot,
-      credentials: { kind: 'enctoken', userId: 'SIM001', enctoken: sim.credentials.accessToken },
+      webWsRoot: sim.webWsRoot,
+      credentials: web,
       backoff: FAST_BACKOFF,
     });
     client.subscribe([NIFTY], 'ltp');
     client.start();
     const ticks = await waitFor(client, 'ticks', (batch: Tick[]) => batch);
     expect(ticks[0]!.instrumentToken).toBe(NIFTY);
+    expect(sim.ticker.handshakes).toEqual({ api: 0, web: 1 });
+
+    client.setCredentials(credentials);
+    await until(() => sim.ticker.handshakes.api === 1);
+    await waitFor(client, 'ticks');
+    expect(sim.ticker.handshakes).toEqual({ api: 1, web: 1 });
+  });
+
+  it("refuses an enctoken at Kite Connect's ticker root with HTTP 403", async () => {
+    client = new TickerClient({
+      wsRoot: sim.wsRoot,
+      webWsRoot: sim.wsRoot,
+      credentials: { kind: 'enctoken', userId: 'SIM001', enctoken: sim.credentials.accessToken },
+      backoff: FAST_BACKOFF,
+    });
+    client.subscribe([NIFTY], 'ltp');
+    client.start();
+    const reason = await waitFor(client, 'disconnected', (_shard: number, why: string) => why);
+    expect(reason).toMatch(/403/);
   });
 
   it('shards tokens over connections of a fixed size and refuses more than all of them hold', async () => {

@@ -7,6 +7,8 @@ export function simAsKiteEnv(sim: SimServer): Record<string, string> {
     MARKET_DATA: 'kite',
     KITE_API_ROOT: sim.apiRoot,
     KITE_WS_ROOT: sim.wsRoot,
+    KITE_WEB_ROOT: sim.webRoot,
+    KITE_WEB_WS_ROOT: sim.webWsRoot,
     KITE_API_KEY: sim.credentials.apiKey,
     KITE_ACCESS_TOKEN: sim.credentials.accessToken,
     MARKET_HOURS: 'always',
