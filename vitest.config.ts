@@ -6,7 +6,14 @@ import { defineConfig } from 'vitest/config';
  * The long files (a simulated week, the fault scenarios, whole daemons and processes) start first, so
  * the short ones fill the workers around them instead of the run ending on one long file.
  */
-const LONG_FIRST = [/test\/soak\//, /test\/faults\//, /test\/e2e\//, /test\/hostile\//, /test\/bots\//];
+const LONG_FIRST = [
+  /test\/soak\//,
+  /test\/faults\//,
+  /test\/e2e\//,
+  /test\/ops\//,
+  /test\/hostile\//,
+  /test\/bots\//,
+];
 
 class LongFilesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
