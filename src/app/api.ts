@@ -12,7 +12,7 @@ const GAUGE_INTERVAL_MS = 5000;
 
 interface ApiDeps {
   store: OiStore;
-  market: Pick<MarketData, 'ticker'>;
+  market: Pick<MarketData, 'ticker' | 'session'>;
   trackers: readonly ChainTracker[];
   paper: Pick<PaperTrading, 'onEvent' | 'routes'>;
   metrics: MetricsRegistry;
@@ -74,6 +74,7 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     source: apiSource(app, deps),
     metrics: deps.metrics,
     routes: deps.paper.routes,
+    session: deps.market.session,
   });
   app.logger.info({ url: server.url }, 'JSON API listening');
   const stopSampling = deps.metrics.sampleEvery(GAUGE_INTERVAL_MS, deps.market.ticker, deps.trackers);
