@@ -9,6 +9,8 @@ import { StopStack } from './app/stop-stack.ts';
 import { startStore } from './app/store.ts';
 import { startTrackers } from './app/trackers.ts';
 import { commandCore } from './app/commands.ts';
+import { describePlayedSession, playedSessionClock, type PlayedSessionClock } from './app/session-clock.ts';
+import { MarketCalendar } from './calendar/market-hours.ts';
 import type { CommandCore } from './commands/command-core.ts';
 import type { Config } from './config.ts';
 import { MetricsRegistry } from './http/metrics.ts';
@@ -30,6 +32,10 @@ export interface Daemon {
   /** Alerts: notifiers (the chat adapters, ntfy) register here. */
   readonly alerts: AlertEngine;
   readonly session: KiteSession;
+  /** The one clock: the one given, or in a played simulated session the played clock on it. */
+  readonly clock: Clock;
+  /** "simulated session of <date>, now at <time>" when the simulator plays a session, else null. */
+  playedSession(): string | null;
   /** The in-process simulator when MARKET_DATA=sim. */
   readonly sim?: SimServer;
   /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
@@ -42,11 +48,38 @@ export interface Daemon {
 export interface DaemonOptions {
   /**
    * The one clock of the daemon: what every part reads, what the cycle and daily schedules run on, and
-   * the in-process simulator's clock. Default the wall clock.
+   * the in-process simulator's clock. Default the wall clock. When the simulator plays a session
+   * (SIM_SESSION=replay, or automatic outside market hours), the played clock runs on this one.
    */
   clock?: Clock;
   /** Only a reading of now, for callers from before `clock`: its time passes at the wall clock's rate. */
   now?: () => number;
+}
+
+/** The latest cycle any configured chain saved, or null. */
+function latestCycle(store: OiStore, config: Config): number | null {
+  const times = config.chains.flatMap((spec) => store.lastUpdate(spec.id) ?? []);
+  return times.length > 0 ? Math.max(...times) : null;
+}
+
+/**
+ * A played session keeps to market hours, so the trackers show Closed between the 15:30 close and the
+ * jump to the next day.
+ */
+function playedConfig(config: Config): Config {
+  return { ...config, tracker: { ...config.tracker, marketHours: 'exchange' } };
+}
+
+/**
+ * On a played clock, the afternoon jobs due on a weekday holiday fire when the clock jumps over it, at
+ * 09:15 of the next trading day: square-off and the end-of-day summary skip that firing.
+ */
+function skipJumpedAfternoons(played: PlayedSessionClock | null, jobs: DailyJobs): DailyJobs {
+  if (!played) return jobs;
+  const unlessJumped = (job: () => void) => () => {
+    if (!played.atDayStart(played.now())) job();
+  };
+  return { ...jobs, squareOff: unlessJumped(jobs.squareOff), dailySummary: unlessJumped(jobs.dailySummary) };
 }
 
 /** Starts store → market data → trackers → paper → alerts → API → daily jobs; stop() undoes it in reverse. */
@@ -55,11 +88,25 @@ export async function startDaemon(
   logger: Logger,
   options: DaemonOptions = {},
 ): Promise<Daemon> {
-  const clock = options.clock ?? (options.now ? clockReading(options.now) : wallClock);
-  const app = appContext(config, logger, clock);
+  const base = options.clock ?? (options.now ? clockReading(options.now) : wallClock);
+  const played = playedSessionClock(config, MarketCalendar.fromFile(), base);
+  const clock = played ?? base;
+  const app = appContext(played ? playedConfig(config) : config, logger, clock);
+  const playedSession = () => (played ? describePlayedSession(played.now()) : null);
   const started = new StopStack(logger);
   try {
     const { store, retention } = started.add(startStore(app));
+    // A played session goes on where the last one stored its cycles: its clock never goes back.
+    const latest = played ? latestCycle(store, config) : null;
+    if (played && latest !== null) played.skipTo(latest);
+    logger.info(
+      {
+        marketData: config.marketData,
+        chains: config.chains.map((chain) => chain.id),
+        ...(played ? { session: playedSession() } : {}),
+      },
+      'oi-tracker starting',
+    );
     const metrics = new MetricsRegistry();
     const market = started.add(await startMarketData(app, store, metrics));
     // No await from here to the alerts: all of them attach to the feed before its first tick arrives.
@@ -67,15 +114,17 @@ export async function startDaemon(
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
     const api = started.add(await startApi(app, { store, market, trackers, paper, metrics }));
-    const jobs = { retention, ...alerts.daily, squareOff: paper.squareOffJob };
+    const jobs = skipJumpedAfternoons(played, { retention, ...alerts.daily, squareOff: paper.squareOffJob });
     const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,
       trackers,
       store,
-      commands: commandCore(app, { store, market, trackers, paper }),
+      commands: commandCore(app, { store, market, trackers, paper, playedSession }),
       alerts: alerts.engine,
       session: market.session,
+      clock,
+      playedSession,
       ...(market.sim ? { sim: market.sim } : {}),
       runCycles,
       dailyJobs: daily.jobs,

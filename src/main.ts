@@ -38,10 +38,7 @@ async function main(): Promise<void> {
   // On a terminal, or with --console (also with piped input), commands are read from stdin.
   const consoleMode = process.argv.includes('--console') || process.stdin.isTTY === true;
   const logger = createLogger(config.logLevel, consoleMode);
-  logger.info(
-    { marketData: config.marketData, chains: config.chains.map((chain) => chain.id) },
-    'oi-tracker starting',
-  );
+  // The daemon writes the first line, 'oi-tracker starting', once it knows which session it plays.
   const daemon = await startDaemonOrExit(config, logger);
 
   const adapters: { current?: ChatAdapters } = {};

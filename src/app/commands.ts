@@ -43,6 +43,8 @@ async function snapshotOf(tracker: ChainTracker, waitMs: number): Promise<ChainS
   });
 }
 
+const playedSessionField = (played: string | null) => (played ? { playedSession: played } : {});
+
 /** Wires the command core to the daemon's trackers, paper book and feed. */
 export function commandContext(deps: {
   config: Config;
@@ -57,6 +59,8 @@ export function commandContext(deps: {
   startedAt: number;
   alerts: CommandContext['alerts'];
   session: NonNullable<CommandContext['session']> & { readonly state: string };
+  /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
+  playedSession?: () => string | null;
 }): CommandContext {
   const { config, trackers, book, desk } = deps;
   const trackerOf = (chainId: string) => trackers.find((tracker) => tracker.spec.id === chainId);
@@ -84,6 +88,7 @@ export function commandContext(deps: {
       version: VERSION,
       uptimeS: (Date.now() - deps.startedAt) / 1000,
       marketData: config.marketData,
+      ...playedSessionField(deps.playedSession?.() ?? null),
       tickerConnections: deps.tickerConnections(),
       session: deps.session.state,
       chains: trackers.map((tracker) => {
@@ -107,6 +112,8 @@ export function commandCore(
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
     paper: Pick<PaperTrading, 'book' | 'desk'>;
+    /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
+    playedSession?: () => string | null;
   },
 ): CommandCore {
   const { config, clock } = app;
@@ -129,6 +136,7 @@ export function commandCore(
       startedAt: app.startedAt,
       alerts: store.alertSubscriptions(),
       session: market.session,
+      ...(deps.playedSession ? { playedSession: deps.playedSession } : {}),
     }),
     now: () => clock.now(),
     firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,

@@ -4,6 +4,8 @@ export interface StatusReport {
   version: string;
   uptimeS: number;
   marketData: string;
+  /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
+  playedSession?: string;
   tickerConnections: number;
   /** The Kite session: `valid` or `expired` (then market data has stopped). */
   session?: string;
@@ -50,7 +52,8 @@ export function formatStatus(report: StatusReport): string {
   });
   return [
     ...chains,
-    `Feed: ${report.marketData}, ${report.tickerConnections} ticker connection(s)` +
+    `Feed: ${report.marketData}${report.playedSession ? ` (${report.playedSession})` : ''}, ` +
+      `${report.tickerConnections} ticker connection(s)` +
       (report.session ? `, Kite session ${report.session}` : ''),
     `Up ${duration(report.uptimeS)} · oi-tracker ${report.version}`,
   ].join('\n');

@@ -1,9 +1,12 @@
-/** The simulator's instrument universe (two indices and their weekly options) and Kite's CSV dump of it. */
+/**
+ * The simulator's instrument universe and Kite's CSV dump of it: NIFTY 50 and SENSEX with weekly options,
+ * NIFTY BANK, NIFTY FIN SERVICE and NIFTY MID SELECT with monthly ones (the exchanges' current cycles).
+ */
 
 import type { Instrument, OptionType } from '../kite/types.ts';
 import { istAddDays, istDateOf, istDayNumberOfDate, istWeekday } from '../util/ist.ts';
 
-export type UnderlyingName = 'NIFTY' | 'SENSEX';
+export type UnderlyingName = 'NIFTY' | 'SENSEX' | 'BANKNIFTY' | 'FINNIFTY' | 'MIDCPNIFTY';
 
 export interface SimUnderlying {
   /** The `name` column of the option rows. */
@@ -22,8 +25,16 @@ export interface SimUnderlying {
   tickSize: number;
   /** 0 = Sunday ... 6 = Saturday. */
   expiryWeekday: number;
+  /** weekly: every `expiryWeekday`; monthly: the month's last `expiryWeekday`. */
+  expiryCycle: 'weekly' | 'monthly';
+  /** How many expiries are listed at once. */
+  listedExpiries: number;
   /** Level the index hovers around; strikes are listed around it. */
   referenceLevel: number;
+  /** Annualised volatility at the money, which the option prices' smile starts from. */
+  baseVol: number;
+  /** Lots of open interest at the peak of the strike profile for a contract about to expire. */
+  peakOiLots: number;
 }
 
 export const SIM_UNDERLYINGS: readonly SimUnderlying[] = [
@@ -40,7 +51,11 @@ export const SIM_UNDERLYINGS: readonly SimUnderlying[] = [
     lotSize: 75,
     tickSize: 0.05,
     expiryWeekday: 2,
+    expiryCycle: 'weekly',
+    listedExpiries: 4,
     referenceLevel: 25_600,
+    baseVol: 0.12,
+    peakOiLots: 60_000,
   },
   {
     name: 'SENSEX',
@@ -55,12 +70,76 @@ export const SIM_UNDERLYINGS: readonly SimUnderlying[] = [
     lotSize: 20,
     tickSize: 0.05,
     expiryWeekday: 4,
+    expiryCycle: 'weekly',
+    listedExpiries: 4,
     referenceLevel: 84_000,
+    baseVol: 0.13,
+    peakOiLots: 100_000,
   },
+  monthlyNseIndex({
+    name: 'BANKNIFTY',
+    indexToken: 260105,
+    indexExchangeToken: 1016,
+    indexSymbol: 'NIFTY BANK',
+    strikeStep: 100,
+    lotSize: 30,
+    referenceLevel: 58_000,
+    baseVol: 0.14,
+    peakOiLots: 40_000,
+  }),
+  monthlyNseIndex({
+    name: 'FINNIFTY',
+    indexToken: 257801,
+    indexExchangeToken: 1007,
+    indexSymbol: 'NIFTY FIN SERVICE',
+    strikeStep: 50,
+    lotSize: 60,
+    referenceLevel: 27_000,
+    baseVol: 0.13,
+    peakOiLots: 8_000,
+  }),
+  monthlyNseIndex({
+    name: 'MIDCPNIFTY',
+    indexToken: 288009,
+    indexExchangeToken: 1125,
+    indexSymbol: 'NIFTY MID SELECT',
+    strikeStep: 25,
+    lotSize: 120,
+    referenceLevel: 13_000,
+    baseVol: 0.16,
+    peakOiLots: 10_000,
+  }),
 ];
 
+/** An NSE index whose options (NFO) expire monthly, on the month's last Tuesday. */
+function monthlyNseIndex(
+  fields: Pick<
+    SimUnderlying,
+    | 'name'
+    | 'indexToken'
+    | 'indexExchangeToken'
+    | 'indexSymbol'
+    | 'strikeStep'
+    | 'lotSize'
+    | 'referenceLevel'
+    | 'baseVol'
+    | 'peakOiLots'
+  >,
+): SimUnderlying {
+  return {
+    ...fields,
+    indexExchange: 'NSE',
+    optionExchange: 'NFO',
+    optionSegment: 'NFO-OPT',
+    segmentCode: 2,
+    tickSize: 0.05,
+    expiryWeekday: 2,
+    expiryCycle: 'monthly',
+    listedExpiries: 3,
+  };
+}
+
 export const INDICES_SEGMENT_CODE = 9;
-export const LISTED_EXPIRIES = 4;
 export const STRIKES_EACH_SIDE = 40;
 
 export const INSTRUMENTS_CSV_HEADER =
@@ -82,8 +161,12 @@ export function instrumentTokenOf(exchangeToken: number, segmentCode: number): n
 /** The first `count` expiry dates of the underlying on or after `fromDate` (an expiry day lists itself). */
 export function upcomingExpiries(underlying: SimUnderlying, fromDate: string, count: number): string[] {
   const daysAhead = (underlying.expiryWeekday - istWeekday(fromDate) + 7) % 7;
-  const first = istAddDays(fromDate, daysAhead);
-  return Array.from({ length: count }, (_, i) => istAddDays(first, 7 * i));
+  const weekly = istAddDays(fromDate, daysAhead);
+  const expiries: string[] = [];
+  for (let date = weekly; expiries.length < count; date = istAddDays(date, 7)) {
+    if (underlying.expiryCycle === 'weekly' || isMonthlyExpiry(date)) expiries.push(date);
+  }
+  return expiries;
 }
 
 /** True when no later expiry of the underlying falls in the same month. */
@@ -106,14 +189,14 @@ export function optionTradingsymbol(
   return `${underlying.name}${contract}${strike}${type}`;
 }
 
-const WEEK_SLOTS = 1024;
-const STRIKE_SLOTS = 2048;
+const WEEK_SLOTS = 512;
+const STRIKE_SLOTS = 1024;
 
 /**
  * Deterministic exchange token from the contract itself (underlying, expiry week, strike, type), so a
- * contract keeps its token whatever day the list is built. Stays below 2^23, which keeps
- * instrument_token = exchange_token * 256 + segment below 2^31. Collisions need expiries ~19 years or
- * strikes 2048 steps apart.
+ * contract keeps its token whatever day the list is built. Stays below 2^23 for up to 8 underlyings,
+ * which keeps instrument_token = exchange_token * 256 + segment below 2^31. Collisions need expiries
+ * ~9.8 years or strikes 1024 steps apart.
  */
 export function optionExchangeToken(
   underlying: SimUnderlying,
@@ -169,7 +252,7 @@ function optionInstrument(
 }
 
 /**
- * Both index rows, then for each underlying the next LISTED_EXPIRIES expiries on or after the IST date
+ * Every index row, then for each underlying its next `listedExpiries` expiries on or after the IST date
  * of `asOf`, each with CE and PE at STRIKES_EACH_SIDE steps either side of the centre (default: the
  * underlying's reference level, rounded to the strike step).
  */
@@ -182,7 +265,7 @@ export function listSimInstruments(
   for (const underlying of SIM_UNDERLYINGS) {
     const step = underlying.strikeStep;
     const atm = Math.round((centres[underlying.name] ?? underlying.referenceLevel) / step) * step;
-    for (const expiry of upcomingExpiries(underlying, today, LISTED_EXPIRIES)) {
+    for (const expiry of upcomingExpiries(underlying, today, underlying.listedExpiries)) {
       for (let offset = -STRIKES_EACH_SIDE; offset <= STRIKES_EACH_SIDE; offset++) {
         const strike = atm + offset * step;
         rows.push(optionInstrument(underlying, expiry, strike, 'CE'));

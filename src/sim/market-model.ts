@@ -1,5 +1,5 @@
 /**
- * Deterministic market for the Kite simulator: NIFTY 50 and SENSEX levels, Black-Scholes option
+ * Deterministic market for the Kite simulator: index levels, Black-Scholes option
  * prices on a volatility smile, open interest with bursts, quotes and minute candles. Pure: every
  * answer depends only on (seed, asOf, token, instant).
  */
@@ -8,7 +8,7 @@ import type { Candle, DepthLevel, Instrument, Ohlc, OptionType } from '../kite/t
 import { blackScholesPrice } from '../quant/black-scholes.ts';
 import { DaySeries, type MinuteSample } from './day-series.ts';
 import { IndexWalk, roundToTick } from './index-walk.ts';
-import { SIM_UNDERLYINGS, listSimInstruments, type UnderlyingName } from './instruments.ts';
+import { SIM_UNDERLYINGS, listSimInstruments } from './instruments.ts';
 import { DAY_MS, MINUTE_MS, istDayNumber, istMidnight, istWallClock } from '../util/ist.ts';
 import { OpenInterestModel, type OiContract } from './open-interest.ts';
 import { hashUniform } from './random.ts';
@@ -50,7 +50,6 @@ export const SIM_RISK_FREE_RATE = 0.1;
 export const SIM_EXPIRY_TIME = '15:30';
 const YEAR_MS = 365 * DAY_MS;
 const MIN_YEARS_TO_EXPIRY = (15 * MINUTE_MS) / YEAR_MS;
-const BASE_VOL: Record<UnderlyingName, number> = { NIFTY: 0.12, SENSEX: 0.13 };
 const SMILE_CURVATURE = 3;
 const PUT_SKEW = 0.15;
 /** Candles and day aggregates take a minute's close at its last second. */
@@ -100,7 +99,7 @@ export class SimMarket {
         type: row.instrumentType as OptionType,
         expiryClose: istWallClock(row.expiry, SIM_EXPIRY_TIME),
         walk,
-        baseVol: BASE_VOL[walk.underlying.name],
+        baseVol: walk.underlying.baseVol,
       });
     }
   }

@@ -1,8 +1,9 @@
 /**
  * Open interest per option: a smooth base (peaked near the day's at-the-money strike, larger for near
- * expiries, building through the IST day) times a factor for seeded bursts. Every 20-minute slot, per
- * underlying, one option within ±5 strikes of the then at-the-money strike gains 10-20% over 2-3
- * minutes, which then fades slowly. Everything is a pure function of (seed, contract, t).
+ * expiries) times the day's session shape (an opening build-up strongest near the money, then a steady
+ * build to the close; see session-shape.ts) times a factor for seeded bursts. Every 20-minute slot of
+ * the session, per underlying, one option within ±5 strikes of the then at-the-money strike gains
+ * 10-20% over 2-3 minutes, which then fades slowly. Everything is a pure function of (seed, contract, t).
  */
 
 import type { OptionType } from '../kite/types.ts';
@@ -10,6 +11,14 @@ import { optionExchangeToken, upcomingExpiries, type SimUnderlying } from './ins
 import type { IndexWalk } from './index-walk.ts';
 import { DAY_MS, MINUTE_MS, istDateOf, istDayNumber, istMinuteOfDay, istWallClock } from '../util/ist.ts';
 import { hashUniform } from './random.ts';
+import {
+  SESSION_OPEN_MINUTE,
+  inSessionHours,
+  sessionShare,
+  smoothstep,
+  tradingTime,
+  type OpeningBuildUp,
+} from './session-shape.ts';
 
 export interface OiContract {
   underlying: SimUnderlying;
@@ -39,32 +48,19 @@ const SLOTS_PER_BLOCK = 18;
 const BLOCK_MS = SLOTS_PER_BLOCK * SLOT_MS;
 const MAX_CACHED_BLOCKS = 1_000;
 
-/** Lots at the peak of the strike profile for a contract about to expire. */
-const PEAK_LOTS: Record<SimUnderlying['name'], number> = { NIFTY: 60_000, SENSEX: 100_000 };
 const PROFILE_WIDTH_STEPS = 10;
 /** Calls peak a few strikes above the money, puts below. */
 const PROFILE_PEAK_OFFSET_STEPS = 3;
 const PROFILE_FLOOR = 0.12;
 /** Minutes after midnight over which the profile's centre moves to the new day's reference level. */
 const CENTRE_SHIFT_MINUTES = 180;
-const BUILD_UNTIL_MINUTE = 18 * 60;
-const DAY_START_SHARE = 0.6;
+/** Strikes from the opening's at-the-money strike over which the opening build-up fades. */
+const OPENING_NEARNESS_STEPS = 1.5;
+const OPENING_RAMP_MINUTES = { min: 4, max: 12 };
 
 const STREAM_SIZE = 201;
 const STREAM_BURST = 202;
-
-export function smoothstep(x: number): number {
-  const c = Math.min(1, Math.max(0, x));
-  return c * c * (3 - 2 * c);
-}
-
-/** Share of the full day's OI: 60% at 00:00 IST rising to 100% at 18:00, easing back by midnight. */
-export function dayBuildShare(t: number): number {
-  const minute = istMinuteOfDay(t);
-  const span = 1 - DAY_START_SHARE;
-  if (minute <= BUILD_UNTIL_MINUTE) return DAY_START_SHARE + span * smoothstep(minute / BUILD_UNTIL_MINUTE);
-  return 1 - span * smoothstep((minute - BUILD_UNTIL_MINUTE) / (24 * 60 - BUILD_UNTIL_MINUTE));
-}
+const STREAM_OPENING = 203;
 
 export class OpenInterestModel {
   private readonly seed: number;
@@ -79,8 +75,29 @@ export class OpenInterestModel {
 
   /** Open interest in units (a positive multiple of the lot size). */
   openInterest(contract: OiContract, t: number): number {
-    const lots = this.baseLots(contract, t) * dayBuildShare(t) * (1 + this.burstShare(contract, t));
+    const share = sessionShare(t, this.openingBuildUp(contract, t));
+    const lots = this.baseLots(contract, t) * share * (1 + this.burstShare(contract, tradingTime(t)));
     return contract.underlying.lotSize * Math.max(1, Math.round(lots));
+  }
+
+  /**
+   * The contract's opening build-up on the IST day of `t`: large near the strike at the money at 09:15
+   * (so every session breaches the default thresholds within minutes), small or slightly unwinding
+   * away from it, each contract at its own pace.
+   */
+  private openingBuildUp(contract: OiContract, t: number): OpeningBuildUp {
+    const day = istDayNumber(t);
+    const draw = (n: number): number =>
+      hashUniform(this.seed, STREAM_OPENING, contract.exchangeToken, day, n);
+    const walk = this.walkOf(contract.underlying);
+    const open = t - (istMinuteOfDay(t) - SESSION_OPEN_MINUTE) * MINUTE_MS;
+    const steps = (contract.strike - walk.price(open)) / contract.underlying.strikeStep;
+    const nearness = Math.exp(-((steps / OPENING_NEARNESS_STEPS) ** 2));
+    const { min, max } = OPENING_RAMP_MINUTES;
+    return {
+      weight: -0.1 + 0.3 * draw(1) + 0.7 * nearness * (0.6 + 0.4 * draw(2)),
+      rampMinutes: min + (max - min) * draw(3),
+    };
   }
 
   private baseLots(contract: OiContract, t: number): number {
@@ -92,7 +109,7 @@ export class OpenInterestModel {
     const daysToExpiry = Math.max(0, (expiryClose - t) / DAY_MS);
     const term = 0.2 + 0.8 * Math.exp(-daysToExpiry / 6);
     const size = 0.7 + 0.6 * hashUniform(this.seed, STREAM_SIZE, contract.exchangeToken);
-    return PEAK_LOTS[underlying.name] * profile * term * size;
+    return underlying.peakOiLots * profile * term * size;
   }
 
   /** The day's reference level, reached smoothly from yesterday's during the first hours of the day. */
@@ -103,6 +120,7 @@ export class OpenInterestModel {
     return yesterday + (today - yesterday) * smoothstep(istMinuteOfDay(t) / CENTRE_SHIFT_MINUTES);
   }
 
+  /** The bursts' share on top of the base, at trading time `t`. */
   private burstShare(contract: OiContract, t: number): number {
     const underlyingIndex = this.underlyingIndex(contract.underlying);
     const firstBlock = Math.floor((t - BURST_LIFETIME_MS) / BLOCK_MS);
@@ -141,6 +159,7 @@ export class OpenInterestModel {
     const slotStart = slot * SLOT_MS;
     const rampMs = (2 + draw(1)) * MINUTE_MS;
     const start = slotStart + Math.floor((draw(2) * (SLOT_MS - rampMs)) / 1000) * 1000;
+    if (!inSessionHours(start) || !inSessionHours(start + rampMs)) return null;
     const step = underlying.strikeStep;
     const atm = Math.round(walk.price(slotStart) / step) * step;
     const strikeOffset = Math.floor(draw(3) * (2 * BURST_STRIKES_EACH_SIDE + 1)) - BURST_STRIKES_EACH_SIDE;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/kite/types.ts';
 import { INSTRUMENTS_CSV_HEADER, instrumentsCsv } from '../../src/sim/instruments.ts';
 import { istDateOf, istMidnight, istWallClock, istWeekday } from '../../src/util/ist.ts';
-import { SIM_UNDERLYINGS, SimMarket } from '../../src/sim/market-model.ts';
+import { SIM_UNDERLYINGS, SimMarket, type SimUnderlying } from '../../src/sim/market-model.ts';
 import { hashNormal, hashUniform } from '../../src/sim/random.ts';
 
 const NIFTY = 256265;
@@ -21,11 +21,11 @@ function onTick(price: number): boolean {
   return Math.abs(price * 20 - Math.round(price * 20)) < 1e-6;
 }
 
-/** Options of the two nearest expiries within ±5 strikes of the money at `t`. */
-function nearMoney(m: SimMarket, t: number): Instrument[] {
-  return SIM_UNDERLYINGS.flatMap((u) => {
+/** Options of the two nearest expiries within ±5 strikes of the money at `t`, of one underlying or all. */
+function nearMoney(m: SimMarket, t: number, only?: SimUnderlying): Instrument[] {
+  return SIM_UNDERLYINGS.filter((u) => !only || u === only).flatMap((u) => {
     const atm = Math.round(m.underlyingPrice(u.indexToken, t) / u.strikeStep) * u.strikeStep;
-    const rows = m.instruments().filter((r) => r.segment === u.optionSegment);
+    const rows = m.instruments().filter((r) => r.name === u.name && r.segment === u.optionSegment);
     const expiries = [...new Set(rows.map((r) => r.expiry))].sort().slice(0, 2);
     return rows.filter((r) => expiries.includes(r.expiry) && Math.abs(r.strike - atm) <= 5 * u.strikeStep);
   });
@@ -62,18 +62,43 @@ describe('instruments', () => {
   const rows = market.instruments();
   const options = rows.filter((r) => r.segment !== 'INDICES');
 
-  it('lists both indices and 4 expiries x 81 strikes x CE/PE per underlying', () => {
-    expect(rows.slice(0, 2).map((r) => [r.instrumentToken, r.exchangeToken, r.tradingsymbol])).toEqual([
-      [NIFTY, 1001, 'NIFTY 50'],
-      [SENSEX, 1, 'SENSEX'],
+  it('lists five indices, each with its expiries x 81 strikes x CE/PE', () => {
+    expect(
+      rows.slice(0, 5).map((r) => [r.instrumentToken, r.exchangeToken, r.tradingsymbol, r.exchange]),
+    ).toEqual([
+      [NIFTY, 1001, 'NIFTY 50', 'NSE'],
+      [SENSEX, 1, 'SENSEX', 'BSE'],
+      [260105, 1016, 'NIFTY BANK', 'NSE'],
+      [257801, 1007, 'NIFTY FIN SERVICE', 'NSE'],
+      [288009, 1125, 'NIFTY MID SELECT', 'NSE'],
     ]);
-    expect(options).toHaveLength(2 * 4 * 81 * 2);
+    expect(options).toHaveLength((2 * 4 + 3 * 3) * 81 * 2);
     for (const u of SIM_UNDERLYINGS) {
       const own = options.filter((r) => r.name === u.name);
+      expect(own).toHaveLength(u.listedExpiries * 81 * 2);
       expect(new Set(own.map((r) => r.strike)).size).toBe(81);
       expect(own.every((r) => r.strike % u.strikeStep === 0 && r.lotSize === u.lotSize)).toBe(true);
       expect(own.every((r) => r.exchange === u.optionExchange && r.segment === u.optionSegment)).toBe(true);
     }
+  });
+
+  it('lists the monthly index options on the month’s last Tuesday, with the current lot sizes and steps', () => {
+    const listed = (name: string) => {
+      const own = options.filter((r) => r.name === name);
+      const strikes = [...new Set(own.map((r) => r.strike))].sort((a, b) => a - b);
+      return {
+        expiries: [...new Set(own.map((r) => r.expiry))].sort(),
+        lot: own[0]?.lotSize,
+        step: (strikes[1] ?? 0) - (strikes[0] ?? 0),
+      };
+    };
+    const monthly = ['2026-11-24', '2026-12-29', '2027-01-26'];
+    expect(listed('BANKNIFTY')).toEqual({ expiries: monthly, lot: 30, step: 100 });
+    expect(listed('FINNIFTY')).toEqual({ expiries: monthly, lot: 60, step: 50 });
+    expect(listed('MIDCPNIFTY')).toEqual({ expiries: monthly, lot: 120, step: 25 });
+    expect(monthly.every((date) => istWeekday(date) === 2)).toBe(true);
+    expect(find(market, 'BANKNIFTY26DEC58000CE').expiry).toBe('2026-12-29');
+    expect(find(market, 'MIDCPNIFTY27JAN13000PE').expiry).toBe('2027-01-26');
   });
 
   it('builds tokens by the exchange_token * 256 + segment rule, unique and below 2^31', () => {
@@ -250,25 +275,27 @@ describe('SimMarket open interest, quotes and candles', () => {
     for (const seed of [1, 2]) {
       const m = new SimMarket({ seed, asOf });
       const start = istWallClock('2026-11-24', '10:00');
-      let hits = 0;
-      let pairs = 0;
-      const minutesWithHit = new Set<number>();
-      for (let k = 0; k < 120; k++) {
-        const at = start + k * MINUTE;
-        for (const row of nearMoney(m, at)) {
-          pairs++;
-          const change =
-            m.openInterest(row.instrumentToken, at) / m.openInterest(row.instrumentToken, at - 5 * MINUTE) -
-            1;
-          if (change >= 0.08) {
-            hits++;
-            minutesWithHit.add(k);
+      for (const underlying of SIM_UNDERLYINGS) {
+        let hits = 0;
+        let pairs = 0;
+        const minutesWithHit = new Set<number>();
+        for (let k = 0; k < 120; k++) {
+          const at = start + k * MINUTE;
+          for (const row of nearMoney(m, at, underlying)) {
+            pairs++;
+            const change =
+              m.openInterest(row.instrumentToken, at) / m.openInterest(row.instrumentToken, at - 5 * MINUTE) -
+              1;
+            if (change >= 0.08) {
+              hits++;
+              minutesWithHit.add(k);
+            }
           }
         }
+        expect(hits).toBeGreaterThanOrEqual(2);
+        expect(hits / pairs).toBeLessThan(0.02);
+        expect(minutesWithHit.size).toBeLessThan(40);
       }
-      expect(hits).toBeGreaterThanOrEqual(2 * 3);
-      expect(hits / pairs).toBeLessThan(0.02);
-      expect(minutesWithHit.size).toBeLessThan(60);
     }
   });
 
