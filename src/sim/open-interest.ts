@@ -106,7 +106,7 @@ export class OpenInterestModel {
     const distance = (strike - this.profileCentre(walk, t)) / underlying.strikeStep;
     const peakAt = type === 'CE' ? PROFILE_PEAK_OFFSET_STEPS : -PROFILE_PEAK_OFFSET_STEPS;
     const profile = PROFILE_FLOOR + Math.exp(-(((distance - peakAt) / PROFILE_WIDTH_STEPS) ** 2));
-    const daysToExpiry = Math.max(0, (expiryClose - t) / DAY_MS);
+    const daysToExpiry = Math.max(0, (expiryClose - tradingTime(t)) / DAY_MS);
     const term = 0.2 + 0.8 * Math.exp(-daysToExpiry / 6);
     const size = 0.7 + 0.6 * hashUniform(this.seed, STREAM_SIZE, contract.exchangeToken);
     return underlying.peakOiLots * profile * term * size;

@@ -2,7 +2,7 @@
  * The shape of a trading day's open interest, as a share of the day's full OI: flat before the open,
  * an opening build-up (each contract its own size and pace), a steady build through the session, flat
  * after the close, and an unwinding overnight back to the pre-open level. Also the "trading time" that
- * seeded bursts age on, which stands still after the close so the evening stays flat.
+ * bursts age on and expiries near at, which stands still after the close so the evening stays flat.
  */
 
 import { MINUTE_MS, istMidnight, istMinuteOfDay } from '../util/ist.ts';
@@ -45,16 +45,19 @@ export function sessionShare(t: number, opening: OpeningBuildUp): number {
 }
 
 /**
- * The instant bursts age at: `t` during the session, the close until midnight, then yesterday's close
- * catching up with today's open between midnight and 09:15. Continuous and never decreasing.
+ * The instant bursts age and expiries near at: `t` during the session, the close until midnight, then
+ * yesterday's close catching up with today's open by 06:00 (while OI unwinds), the open until 09:15.
+ * Continuous and never decreasing.
  */
 export function tradingTime(t: number): number {
   const midnight = istMidnight(t);
   const open = midnight + SESSION_OPEN_MINUTE * MINUTE_MS;
   const close = midnight + SESSION_CLOSE_MINUTE * MINUTE_MS;
   if (t >= open) return Math.min(t, close);
+  const caughtUp = midnight + UNWOUND_BY_MINUTE * MINUTE_MS;
+  if (t >= caughtUp) return open;
   const previousClose = close - 24 * 60 * MINUTE_MS;
-  return previousClose + (t - midnight) * ((open - previousClose) / (open - midnight));
+  return previousClose + (t - midnight) * ((open - previousClose) / (caughtUp - midnight));
 }
 
 /** Whether `t` lies in a session's hours (09:15 to 15:30 IST; the weekday does not matter here). */

@@ -6,7 +6,7 @@ export const statusCommand: CommandDefinition = {
   role: 'viewer',
   syntax: '/status',
   example: '/status',
-  summary: 'feed and session state per chain, data age, uptime, version',
+  summary: 'feed and session state per chain, data age, the simulated session played, uptime, version',
   arguments: [],
   handler: ({ context }) => ({ text: formatStatus(context.status()) }),
 };
