@@ -1,6 +1,6 @@
 /**
- * `npm run sim`: the Kite-compatible simulator alone. Prints the four settings that point any
- * Kite client (this project's `MARKET_DATA=kite`, or the official libraries) at it.
+ * `npm run sim`: the Kite-compatible simulator alone. Prints the settings that point any Kite
+ * client (this project's `MARKET_DATA=kite`, or the official libraries) at it, web sessions included.
  */
 import { ConfigError } from '../src/errors.ts';
 import { loadConfig } from '../src/config.ts';
@@ -21,6 +21,8 @@ try {
       `KITE_WS_ROOT=${server.wsRoot}`,
       `KITE_API_KEY=${server.credentials.apiKey}`,
       `KITE_ACCESS_TOKEN=${server.credentials.accessToken}`,
+      `KITE_WEB_ROOT=${server.webRoot}`,
+      `KITE_WEB_WS_ROOT=${server.webWsRoot}`,
       '',
     ].join('\n'),
   );
