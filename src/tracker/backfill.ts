@@ -1,3 +1,4 @@
+import { istMidnight } from '../util/ist.ts';
 import type { OiHistory } from './oi-history.ts';
 import type { ChainStore, MarketRest } from './ports.ts';
 
@@ -52,7 +53,9 @@ export class Backfiller {
 
   private async fetch(token: number, now: number): Promise<void> {
     try {
-      const candles = await this.rest.historicalMinutes(token, now - this.minutes * 60_000, now);
+      // A day's history starts at its IST midnight: yesterday's candles would only be stored, never used.
+      const from = Math.max(now - this.minutes * 60_000, istMidnight(now));
+      const candles = await this.rest.historicalMinutes(token, from, now);
       if (this.stopped) return;
       const added = this.history.mergeBackfill(
         token,

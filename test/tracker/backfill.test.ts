@@ -73,4 +73,21 @@ describe('Backfiller', () => {
     expect(saved).toEqual([]);
     expect(history.needsBackfill(TOKEN, NOW, 30)).toBe(true);
   });
+
+  it("asks for no candle from before the IST day's midnight: yesterday's would only be stored", async () => {
+    const justAfterMidnight = Date.parse('2026-11-26T00:10:00+05:30');
+    const asked: [number, number][] = [];
+    const rest: MarketRest = {
+      historicalMinutes: async (_token, from, to) => {
+        asked.push([from, to]);
+        return [];
+      },
+      quote: async () => new Map(),
+    };
+    const store = { saveObservations: () => undefined } as unknown as ChainStore;
+    const backfiller = new Backfiller(rest, new OiHistory(), store, 40, () => undefined);
+    backfiller.request([TOKEN], justAfterMidnight);
+    await backfiller.settled();
+    expect(asked).toEqual([[Date.parse('2026-11-26T00:00:00+05:30'), justAfterMidnight]]);
+  });
 });
