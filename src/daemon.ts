@@ -9,7 +9,7 @@ import { StopStack } from './app/stop-stack.ts';
 import { startStore } from './app/store.ts';
 import { startTrackers } from './app/trackers.ts';
 import { commandCore } from './app/commands.ts';
-import { describePlayedSession, playedSessionClock, type PlayedSessionClock } from './app/session-clock.ts';
+import { describePlayedSession, playedSessionClock } from './app/session-clock.ts';
 import { MarketCalendar } from './calendar/market-hours.ts';
 import type { CommandCore } from './commands/command-core.ts';
 import type { Config } from './config.ts';
@@ -70,18 +70,6 @@ function playedConfig(config: Config): Config {
   return { ...config, tracker: { ...config.tracker, marketHours: 'exchange' } };
 }
 
-/**
- * On a played clock, the afternoon jobs due on a weekday holiday fire when the clock jumps over it, at
- * 09:15 of the next trading day: square-off and the end-of-day summary skip that firing.
- */
-function skipJumpedAfternoons(played: PlayedSessionClock | null, jobs: DailyJobs): DailyJobs {
-  if (!played) return jobs;
-  const unlessJumped = (job: () => void) => () => {
-    if (!played.atDayStart(played.now())) job();
-  };
-  return { ...jobs, squareOff: unlessJumped(jobs.squareOff), dailySummary: unlessJumped(jobs.dailySummary) };
-}
-
 /** Starts store → market data → trackers → paper → alerts → API → daily jobs; stop() undoes it in reverse. */
 export async function startDaemon(
   config: Config,
@@ -114,7 +102,7 @@ export async function startDaemon(
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
     const api = started.add(await startApi(app, { store, market, trackers, paper, metrics }));
-    const jobs = skipJumpedAfternoons(played, { retention, ...alerts.daily, squareOff: paper.squareOffJob });
+    const jobs = { retention, ...alerts.daily, squareOff: paper.squareOffJob };
     const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,

@@ -1,6 +1,6 @@
 import { HolidayListCheck } from '../calendar/holiday-list-check.ts';
 import type { PruneResult } from '../store/oi-store.ts';
-import { dailyAtIst, scheduleOn } from '../util/clock.ts';
+import { dailyAtIst, scheduleOn, type DaySet } from '../util/clock.ts';
 import type { AppContext } from './context.ts';
 
 /** The jobs the daily schedule runs (IST), also for tools and tests to run when they choose. */
@@ -19,17 +19,26 @@ interface Slot {
   job: keyof DailyJobs;
   /** IST 'HH:MM'. */
   at: string;
-  days: 'every day' | 'weekdays';
+  days: DaySet;
 }
 
-/** When each job runs; the jobs themselves check for a trading day. */
-function timetable(squareOffTime: string | null): Slot[] {
-  const squareOff: Slot[] = squareOffTime ? [{ job: 'squareOff', at: squareOffTime, days: 'weekdays' }] : [];
+/**
+ * The days the market opens: the exchange's trading days, or every weekday with MARKET_HOURS=always. A
+ * clock that jumps over a holiday (a played session) schedules nothing on it.
+ */
+function tradingDays(app: AppContext): DaySet {
+  if (app.config.tracker.marketHours === 'always') return 'weekdays';
+  return (date) => app.calendar.isTradingDay(date);
+}
+
+/** When each job runs. */
+function timetable(squareOffTime: string | null, marketDays: DaySet): Slot[] {
+  const squareOff: Slot[] = squareOffTime ? [{ job: 'squareOff', at: squareOffTime, days: marketDays }] : [];
   return [
     { job: 'retention', at: '03:00', days: 'every day' },
-    { job: 'sessionReminder', at: '08:45', days: 'weekdays' },
+    { job: 'sessionReminder', at: '08:45', days: marketDays },
     ...squareOff,
-    { job: 'dailySummary', at: '15:35', days: 'weekdays' },
+    { job: 'dailySummary', at: '15:35', days: marketDays },
   ];
 }
 
@@ -47,7 +56,7 @@ export function startDailyJobs(app: AppContext, jobs: DailyJobs): { jobs: DailyJ
   jobs.retention();
   const onError = (job: string) => (error: unknown) => logger.error({ job, err: error }, 'daily job failed');
   const cancels = [
-    ...timetable(app.config.paper.squareOffTime).map(({ job, at, days }) =>
+    ...timetable(app.config.paper.squareOffTime, tradingDays(app)).map(({ job, at, days }) =>
       scheduleOn(clock, dailyAtIst(at, days), () => jobs[job](), onError(job)),
     ),
     scheduleOn(

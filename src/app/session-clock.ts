@@ -11,7 +11,6 @@ export const PLAYED_FROM = '09:15';
  */
 export const PLAYED_UNTIL = '15:40';
 
-const DAY_START_MS = 60_000;
 const PLAYED_DAY_MS = istWallClock('1970-01-01', PLAYED_UNTIL) - istWallClock('1970-01-01', PLAYED_FROM);
 
 export interface PlayedSessionClockOptions {
@@ -70,15 +69,6 @@ export class PlayedSessionClock implements Clock {
     if (target <= played) return;
     this.baseOrigin = this.base.now();
     this.playedOrigin = target;
-  }
-
-  /**
-   * Whether `instant` is in the first played minute of a day: where a timer for an instant the clock
-   * jumped over (a holiday's afternoon, the night) fires.
-   */
-  atDayStart(instant: number): boolean {
-    const from = istWallClock(istDateOf(instant), PLAYED_FROM);
-    return instant >= from && instant - from < DAY_START_MS;
   }
 
   /** Played milliseconds so far. */

@@ -37,13 +37,21 @@ export function everySeconds(seconds: number): Recurrence {
   return (after) => (Math.floor((after + IST_OFFSET_MS) / period) + 1) * period - IST_OFFSET_MS;
 }
 
-/** Every day, or Monday to Friday, at an IST wall-clock time 'HH:MM'. */
-export function dailyAtIst(time: string, days: 'every day' | 'weekdays'): Recurrence {
+/** Which IST dates a daily job runs on: every day, Monday to Friday, or those a predicate picks (the exchange's trading days). */
+export type DaySet = 'every day' | 'weekdays' | ((date: string) => boolean);
+
+const includes = (days: DaySet, date: string): boolean => {
+  if (days === 'every day') return true;
+  if (days === 'weekdays') return istWeekday(date) >= 1 && istWeekday(date) <= 5;
+  return days(date);
+};
+
+/** On the days of `days`, at an IST wall-clock time 'HH:MM'. */
+export function dailyAtIst(time: string, days: DaySet): Recurrence {
   return (after) => {
     for (let date = istDateOf(after); ; date = istAddDays(date, 1)) {
-      const weekday = istWeekday(date);
       const at = istWallClock(date, time);
-      if (at > after && (days === 'every day' || (weekday >= 1 && weekday <= 5))) return at;
+      if (at > after && includes(days, date)) return at;
     }
   };
 }

@@ -46,6 +46,8 @@ export function spawnDaemon(options: DaemonProcessOptions = {}): DaemonProcess {
     env: {
       ...process.env,
       MARKET_DATA: 'sim',
+      // The simulator follows the wall clock at any hour, so a test behaves the same by day and by night.
+      SIM_SESSION: 'live',
       HTTP_PORT: '0',
       LOG_LEVEL: 'info',
       TELEGRAM_BOT_TOKEN: '',
