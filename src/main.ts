@@ -20,12 +20,12 @@ function loadConfigOrExit(): Config {
   }
 }
 
-/** The daemon, or exit 2 with the message when another process has the database. */
+/** The daemon, or exit 2 with the message when another process has the database or a setting is missing. */
 async function startDaemonOrExit(config: Config, logger: Logger): Promise<Daemon> {
   try {
     return await startDaemon(config, logger);
   } catch (error) {
-    if (error instanceof StoreLockedError) {
+    if (error instanceof StoreLockedError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

@@ -149,7 +149,7 @@ describe('npm run login (the Kite web login)', () => {
       env: { ...NO_CREDENTIALS, ...webRoots(), MARKET_DATA: 'kite', DB_PATH: dbPath, LOG_LEVEL: 'silent' },
     });
     const exit = await daemon.exited;
-    expect(exit.code).not.toBe(0);
+    expect(exit.code).toBe(2);
     expect(daemon.output().trim().split('\n')).toHaveLength(1);
     expect(daemon.output()).toMatch(/MARKET_DATA=kite needs a Kite session: run `npm run login`/);
   }, 30_000);
