@@ -22,22 +22,27 @@ function recordingChain(id: string): ScheduledChain & { cycles: number[]; closed
   };
 }
 
+/** The schedule of one recording chain, every 30 s of a clock 600 times faster starting at `date` `time` IST. */
+function scheduleOnFastClock(date: string, time: string) {
+  const chain = recordingChain('NSE');
+  const scheduler = new CycleScheduler({
+    trackers: [chain],
+    refreshIntervalSeconds: 30,
+    marketHours: 'exchange',
+    calendar: MarketCalendar.fromFile(),
+    clock: new SimClock(600, Date.now, istWallClock(date, time)),
+    firstCycleDelayMs: null,
+    onCycleError: (_chain, error) => {
+      throw error;
+    },
+  });
+  return { chain, scheduler };
+}
+
 describe('the cycle schedule on the daemon clock', () => {
   it('ticks every REFRESH_INTERVAL_SECONDS of a clock 600 times faster', async () => {
     // 30 simulated seconds are 50 ms of real time.
-    const clock = new SimClock(600, Date.now, istWallClock('2026-11-25', '10:00'));
-    const chain = recordingChain('NSE');
-    const scheduler = new CycleScheduler({
-      trackers: [chain],
-      refreshIntervalSeconds: 30,
-      marketHours: 'exchange',
-      calendar: MarketCalendar.fromFile(),
-      clock,
-      firstCycleDelayMs: null,
-      onCycleError: (_chain, error) => {
-        throw error;
-      },
-    });
+    const { chain, scheduler } = scheduleOnFastClock('2026-11-25', '10:00');
     scheduler.start();
     try {
       await waitFor(() => chain.cycles.length >= 5, { timeoutMs: 5000, what: 'five cycles' });
@@ -52,17 +57,7 @@ describe('the cycle schedule on the daemon clock', () => {
   });
 
   it('marks chains closed outside market hours by the clock, not by the wall clock', async () => {
-    const clock = new SimClock(600, Date.now, istWallClock('2026-11-28', '10:00')); // a Saturday
-    const chain = recordingChain('NSE');
-    const scheduler = new CycleScheduler({
-      trackers: [chain],
-      refreshIntervalSeconds: 30,
-      marketHours: 'exchange',
-      calendar: MarketCalendar.fromFile(),
-      clock,
-      firstCycleDelayMs: null,
-      onCycleError: () => {},
-    });
+    const { chain, scheduler } = scheduleOnFastClock('2026-11-28', '10:00'); // a Saturday
     scheduler.start();
     try {
       await waitFor(() => chain.closed.length >= 2, { timeoutMs: 5000, what: 'two closed rounds' });
