@@ -232,6 +232,11 @@ export function readEnvironment(
   return { ...fromFile, ...env };
 }
 
+/** Whether a listen address stays on this machine (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 function describe(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
@@ -273,6 +278,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   const auth = kiteAuth(settings);
   const marketData =
     settings.MARKET_DATA ?? (settings.KITE_API_KEY || settings.KITE_ENCTOKEN ? 'kite' : 'sim');
+  if (!isLoopback(settings.HTTP_HOST) && !settings.HTTP_TOKEN) {
+    throw new ConfigError(
+      `config: HTTP_HOST=${settings.HTTP_HOST} lets other machines reach the API, so HTTP_TOKEN is required; ` +
+        'set HTTP_TOKEN, or keep HTTP_HOST=127.0.0.1 and reach the desk through an SSH tunnel',
+    );
+  }
   if (settings.OI_CHANGE_THRESHOLDS.length !== settings.OI_CHANGE_WINDOWS.length) {
     throw new ConfigError(
       `config: OI_CHANGE_THRESHOLDS=${describe(env.OI_CHANGE_THRESHOLDS)} has ${settings.OI_CHANGE_THRESHOLDS.length} ` +

@@ -256,6 +256,26 @@ function metricsRoute(metrics: MetricsRegistry): Route {
 }
 
 /**
+ * Why a POST must be refused even with the right token: a web page in the trader's browser can post a
+ * form (text/plain) or a cross-origin request to the loopback API. Null when the POST may go on.
+ */
+function crossSiteRefusal(req: IncomingMessage): string | null {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    return `a POST needs "Content-Type: application/json"; got ${type === '' ? 'none' : `"${type}"`}`;
+  }
+  const origin = req.headers.origin;
+  if (
+    origin !== undefined &&
+    origin !== `http://${req.headers.host}` &&
+    origin !== `https://${req.headers.host}`
+  ) {
+    return `a POST from another origin (${origin}) is refused; send it from this page or without an Origin`;
+  }
+  return null;
+}
+
+/**
  * Finds the route for a request: the health check answers anyone, everything else needs the bearer
  * token; a known path with another method is 405, an unknown one 404 (405 for anything but GET).
  */
@@ -278,6 +298,8 @@ function dispatcher(routes: readonly Route[], token: string | undefined) {
       });
     }
     if (!allowed) return sendJson(res, 405, { error: `${path} takes ${route.method}` });
+    const refusal = req.method === 'POST' ? crossSiteRefusal(req) : null;
+    if (refusal) return sendJson(res, 403, { success: false, error: refusal });
     await route.serve({ req, res, path, params: route.match(path)!, query: url.searchParams });
   };
 }
