@@ -12,7 +12,7 @@ export interface KiteRestClientOptions {
   /** Kite Connect's REST root (KITE_API_ROOT): where API-key sessions are sent. */
   apiRoot: string;
   /** Kite's web app (KITE_WEB_ROOT): web sessions (enctoken) are sent to `<webRoot>/oms`. */
-  webRoot?: string;
+  webRoot: string;
   credentials: RestCredentials;
   /** Called on every 403 TokenException (the session expired or was revoked). */
   onSessionExpired?: (message: string) => void;
@@ -44,14 +44,13 @@ const RETRYABLE_ERRORS = new Set(['NetworkException', 'DataException', 'GeneralE
 /** Kite counts a second on its side; a little slack keeps network jitter from landing two windows in one. */
 const WINDOW_MS = 1100;
 const QUOTE_BATCH = 500;
-const KITE_WEB_ROOT = 'https://kite.zerodha.com';
 
 /** Where a session's REST requests go: Kite Connect for an API key, Kite's web app (`/oms`) for an enctoken. */
 export function restRoot(
   options: Pick<KiteRestClientOptions, 'apiRoot' | 'webRoot'>,
   kind: RestCredentials['kind'],
 ): string {
-  return kind === 'enctoken' ? `${options.webRoot ?? KITE_WEB_ROOT}/oms` : options.apiRoot;
+  return kind === 'enctoken' ? `${options.webRoot}/oms` : options.apiRoot;
 }
 
 function toInstrument(row: Record<string, unknown>): Instrument {

@@ -13,7 +13,7 @@ export interface TickerClientOptions {
   /** Kite Connect's ticker (KITE_WS_ROOT): where API-key sessions connect. */
   wsRoot: string;
   /** Kite's web ticker (KITE_WEB_WS_ROOT): where web sessions (enctoken) connect. */
-  webWsRoot?: string;
+  webWsRoot: string;
   credentials: TickerCredentials;
   maxConnections?: number;
   tokensPerConnection?: number;
@@ -37,14 +37,12 @@ export interface TickerClientEvents {
   error: [error: Error];
 }
 
-const KITE_WEB_WS_ROOT = 'wss://ws.zerodha.com';
-
 /** Where a session's ticker is: Kite Connect's for an API key, the web app's for an enctoken. */
 export function tickerRoot(
   options: Pick<TickerClientOptions, 'wsRoot' | 'webWsRoot'>,
   kind: TickerCredentials['kind'],
 ): string {
-  return kind === 'enctoken' ? (options.webWsRoot ?? KITE_WEB_WS_ROOT) : options.wsRoot;
+  return kind === 'enctoken' ? options.webWsRoot : options.wsRoot;
 }
 
 /** Both URL schemes Kite accepts: Kite Connect (api_key + access_token) and the web session (enctoken). */
@@ -70,8 +68,7 @@ export class TickerClient extends EventEmitter<TickerClientEvents> {
   readonly decodeStats: DecodeStats = newDecodeStats();
   private readonly shards: TickerConnection[] = [];
   private readonly shardOfToken = new Map<number, TickerConnection>();
-  private readonly settings: Required<Omit<TickerClientOptions, 'webWsRoot'>> &
-    Pick<TickerClientOptions, 'webWsRoot'>;
+  private readonly settings: Required<TickerClientOptions>;
   private running = false;
 
   constructor(options: TickerClientOptions) {

@@ -69,6 +69,7 @@ describe('paper trading over the API on the simulator', () => {
     // An independent subscriber sees the same ticks the daemon sees.
     const watcher = new TickerClient({
       wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
       credentials: {
         kind: 'access_token',
         apiKey: sim.credentials.apiKey,

@@ -21,6 +21,7 @@ const official = () =>
 const ours = (accessToken = sim.credentials.accessToken) =>
   new KiteRestClient({
     apiRoot: sim.apiRoot,
+    webRoot: sim.webRoot,
     credentials: { kind: 'access_token', apiKey: sim.credentials.apiKey, accessToken },
     backoff: { initialMs: 250, maxMs: 1000, jitter: 0.5 },
   });
@@ -114,6 +115,7 @@ describe('KiteRestClient', () => {
     try {
       const client = new KiteRestClient({
         apiRoot: own.apiRoot,
+        webRoot: own.webRoot,
         credentials: {
           kind: 'access_token',
           apiKey: own.credentials.apiKey,

@@ -62,7 +62,12 @@ describe('TickerClient against the simulator', () => {
       .map((instrument) => instrument.instrumentToken);
 
   it('streams full-mode ticks with OI for what is subscribed, in the requested modes', async () => {
-    client = new TickerClient({ wsRoot: sim.wsRoot, credentials, backoff: FAST_BACKOFF });
+    client = new TickerClient({
+      wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
+      credentials,
+      backoff: FAST_BACKOFF,
+    });
     const [option] = optionTokens();
     client.subscribe([NIFTY, option!], 'full');
     client.subscribe([SENSEX], 'ltp');
@@ -77,7 +82,12 @@ describe('TickerClient against the simulator', () => {
   });
 
   it('unsubscribe stops a token’s ticks; mode switches its packet size', async () => {
-    client = new TickerClient({ wsRoot: sim.wsRoot, credentials, backoff: FAST_BACKOFF });
+    client = new TickerClient({
+      wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
+      credentials,
+      backoff: FAST_BACKOFF,
+    });
     client.subscribe([NIFTY, SENSEX], 'full');
     client.start();
     await waitFor(client, 'ticks', (batch: Tick[]) => (tokensIn(batch).size === 2 ? true : undefined));
@@ -90,7 +100,12 @@ describe('TickerClient against the simulator', () => {
   });
 
   it('re-establishes a dropped connection and gets every subscription back in its mode', async () => {
-    client = new TickerClient({ wsRoot: sim.wsRoot, credentials, backoff: FAST_BACKOFF });
+    client = new TickerClient({
+      wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
+      credentials,
+      backoff: FAST_BACKOFF,
+    });
     const options = optionTokens();
     client.subscribe([NIFTY, ...options], 'full');
     client.subscribe([SENSEX], 'quote');
@@ -111,7 +126,12 @@ describe('TickerClient against the simulator', () => {
 
   it('keeps retrying while the server refuses connections, and recovers when it accepts again', async () => {
     sim.ticker.refuseConnections = true;
-    client = new TickerClient({ wsRoot: sim.wsRoot, credentials, backoff: FAST_BACKOFF });
+    client = new TickerClient({
+      wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
+      credentials,
+      backoff: FAST_BACKOFF,
+    });
     client.subscribe([NIFTY], 'full');
     client.start();
     const reasons: string[] = [];
@@ -125,6 +145,7 @@ describe('TickerClient against the simulator', () => {
   it('wrong credentials are refused with HTTP 403 at the handshake', async () => {
     client = new TickerClient({
       wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
       credentials: { kind: 'access_token', apiKey: sim.credentials.apiKey, accessToken: 'wrong' },
       backoff: FAST_BACKOFF,
     });
@@ -170,6 +191,7 @@ describe('TickerClient against the simulator', () => {
   it('shards tokens over connections of a fixed size and refuses more than all of them hold', async () => {
     client = new TickerClient({
       wsRoot: sim.wsRoot,
+      webWsRoot: sim.webWsRoot,
       credentials,
       backoff: FAST_BACKOFF,
       tokensPerConnection: 3,
@@ -206,6 +228,7 @@ describe('TickerClient watchdog', () => {
   it('treats a connection that sends nothing for the watchdog period as dead, never as connected, and reconnects', async () => {
     client = new TickerClient({
       wsRoot: silent.url,
+      webWsRoot: silent.url,
       credentials: { kind: 'access_token', apiKey: 'k', accessToken: 't' },
       watchdogMs: 500,
       backoff: FAST_BACKOFF,
@@ -226,6 +249,7 @@ describe('TickerClient watchdog', () => {
   it('surfaces text frames: order updates, errors and messages', async () => {
     client = new TickerClient({
       wsRoot: silent.url,
+      webWsRoot: silent.url,
       credentials: { kind: 'access_token', apiKey: 'k', accessToken: 't' },
       backoff: FAST_BACKOFF,
     });
