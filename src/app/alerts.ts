@@ -4,7 +4,7 @@ import { dailyAlerts, type DailyAlerts } from '../alerts/daily-alerts.ts';
 import { summaryInput } from '../alerts/summary-input.ts';
 import { MarketReplies } from '../commands/chain-reply.ts';
 import { alertOnFeedAndSession } from '../feed-reports.ts';
-import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { Paper } from './paper.ts';
 import type { PositionClosedEvent } from '../paper/types.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
@@ -28,7 +28,7 @@ export function startAlerts(
     store: OiStore;
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
-    paper: Pick<PaperTrading, 'book'>;
+    paper: Pick<Paper, 'book'>;
   },
 ): Alerts {
   const { config, logger, clock } = app;

@@ -1,7 +1,7 @@
 import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
-import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { Paper } from './paper.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
 import type { AppContext } from './context.ts';
@@ -14,7 +14,7 @@ interface ApiDeps {
   store: OiStore;
   market: Pick<MarketData, 'ticker' | 'session'>;
   trackers: readonly ChainTracker[];
-  paper: Pick<PaperTrading, 'onEvent' | 'routes'>;
+  paper: Pick<Paper, 'onEvent' | 'routes'>;
   metrics: MetricsRegistry;
 }
 

@@ -6,7 +6,7 @@ import { CommandCore, type CommandContext } from '../commands/command-core.ts';
 import type { Reply } from '../commands/reply.ts';
 import type { Config } from '../config.ts';
 import type { PaperBook } from '../paper/paper-book.ts';
-import type { PaperTrading } from '../paper/start-paper-trading.ts';
+import type { Paper } from './paper.ts';
 import type { PaperTradingDesk } from '../paper/trading-desk.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
@@ -111,7 +111,7 @@ export function commandCore(
     store: OiStore;
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
-    paper: Pick<PaperTrading, 'book' | 'desk'>;
+    paper: Pick<Paper, 'book' | 'desk'>;
     /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
     playedSession?: () => string | null;
   },
