@@ -1,9 +1,11 @@
 import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
+import { deskRoutes, type DeskSource } from '../http/desk-routes.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import type { Paper } from './paper.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import type { ChainSnapshot } from '../tracker/types.ts';
 import type { AppContext } from './context.ts';
 import type { MarketData } from './market-data.ts';
 
@@ -49,7 +51,12 @@ function apiSource(app: AppContext, deps: ApiDeps): ApiSource {
     }),
     onEvent: (listener) => {
       const handlers = trackers.map((tracker) => {
-        const handler = () => listener(`data_update_${tracker.spec.id}`, jsonOf(tracker));
+        // The event carries the cycle exactly as computed (and stored), not with later ticks laid over it.
+        const handler = (snapshot: ChainSnapshot) =>
+          listener(
+            `data_update_${tracker.spec.id}`,
+            chainJson(snapshot, config.tracker.oiChangeWindows, tracker.dataAgeSeconds()),
+          );
         tracker.on('snapshot', handler);
         return () => tracker.off('snapshot', handler);
       });
@@ -58,6 +65,24 @@ function apiSource(app: AppContext, deps: ApiDeps): ApiSource {
         handlers.forEach((off) => off());
         offPaper();
       };
+    },
+  };
+}
+
+/** What the desk's routes read: PCR through the day, lot sizes, order defaults. */
+function deskSource(app: AppContext, deps: ApiDeps): DeskSource {
+  const { config } = app;
+  return {
+    chains: () => config.chains,
+    pcrHistory: (chainId, sinceMs) => deps.store.underlyingHistory(chainId, sinceMs),
+    lotSize: (chainId) =>
+      deps.trackers.find((tracker) => tracker.spec.id === chainId)?.tradableOptions()[0]?.lotSize || null,
+    now: () => app.clock.now(),
+    orders: {
+      defaultQty: config.paper.defaultQty,
+      maxQtyLots: config.paper.maxQtyLots,
+      autoExitPoints: config.paper.autoExitPoints,
+      webOwner: config.http.webOwner,
     },
   };
 }
@@ -73,7 +98,7 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     ...app.config.http,
     source: apiSource(app, deps),
     metrics: deps.metrics,
-    routes: deps.paper.routes,
+    routes: [...deps.paper.routes, ...deskRoutes(deskSource(app, deps))],
     session: deps.market.session,
   });
   app.logger.info({ url: server.url }, 'JSON API listening');

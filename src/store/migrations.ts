@@ -117,6 +117,35 @@ export const MIGRATIONS: readonly string[] = [
     saved_at INTEGER NOT NULL
   );
   `,
+  // 6: what each published cycle read besides its observations, so any past cycle can be recomputed
+  // exactly. time and history_since: UTC epoch seconds. known_at: for a backfilled observation, the
+  // second of the first cycle that used it (NULL for a live one, known at its own time).
+  `
+  ALTER TABLE observations ADD COLUMN known_at INTEGER;
+
+  -- The settings a cycle computed with (JSON), shared by the cycles that used them.
+  CREATE TABLE cycle_settings (
+    id       INTEGER PRIMARY KEY,
+    settings TEXT    NOT NULL UNIQUE
+  );
+
+  CREATE TABLE cycles (
+    chain             TEXT    NOT NULL,
+    time              INTEGER NOT NULL,
+    expiry            TEXT,
+    status            TEXT    NOT NULL,
+    price             REAL,
+    underlying_change REAL,
+    pcr_all           REAL,
+    max_pain          REAL,
+    support           REAL,
+    resistance        REAL,
+    notes             TEXT,
+    history_since     INTEGER NOT NULL,
+    settings          INTEGER NOT NULL REFERENCES cycle_settings (id),
+    PRIMARY KEY (chain, time)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

@@ -21,6 +21,7 @@ import {
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
+import { CycleStore } from './cycle-store.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
 import { WriteGate } from './write-gate.ts';
@@ -64,6 +65,7 @@ export class OiStore {
   private paper: PaperStore | undefined;
   private session: SessionStore | undefined;
   private alerts: AlertSubscriptionStore | undefined;
+  private readonly cycleStore: CycleStore;
   private readonly lock: StoreLock;
   private readonly gate: WriteGate;
   private closed = false;
@@ -82,7 +84,10 @@ export class OiStore {
   private readonly healthStmt: Database.Statement;
 
   private readonly saveCycleTx: (cycle: CycleRecord) => void;
-  private readonly saveObservationsTx: (rows: readonly ObservationRecord[]) => void;
+  private readonly saveObservationsTx: (
+    rows: readonly ObservationRecord[],
+    knownAt: number | null,
+  ) => ObservationRecord[];
   private readonly upsertInstrumentsTx: (rows: readonly InstrumentRecord[]) => void;
   private readonly pruneTx: (seconds: number, date: string) => PruneResult;
 
@@ -127,6 +132,7 @@ export class OiStore {
     this.db = db;
     this.lock = lock;
     this.gate = new WriteGate(db);
+    this.cycleStore = new CycleStore(db);
 
     this.upsertInstrumentStmt = db.prepare(
       `INSERT INTO instruments (token, chain, symbol, strike, option_type, expiry, exchange, lot_size)
@@ -137,10 +143,11 @@ export class OiStore {
     );
     this.upsertObservationStmt = db.prepare(
       `INSERT INTO observations (token, time, oi, ltp_paise) VALUES (?, ?, ?, ?)
-       ON CONFLICT (token, time) DO UPDATE SET oi = excluded.oi, ltp_paise = excluded.ltp_paise`,
+       ON CONFLICT (token, time) DO UPDATE SET oi = excluded.oi, ltp_paise = excluded.ltp_paise,
+         known_at = NULL`,
     );
     this.insertBackfillStmt = db.prepare(
-      `INSERT INTO observations (token, time, oi, ltp_paise) VALUES (?, ?, ?, ?)
+      `INSERT INTO observations (token, time, oi, ltp_paise, known_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (token, time) DO NOTHING`,
     );
     this.upsertUnderlyingStmt = db.prepare(
@@ -184,18 +191,21 @@ export class OiStore {
     this.saveCycleTx = db.transaction((cycle: CycleRecord) => {
       for (const row of cycle.observations) this.bindObservation(this.upsertObservationStmt, row);
       const seconds = toStoredSeconds(cycle.time);
-      this.upsertUnderlyingStmt.run(
-        cycle.chainId,
-        seconds,
-        cycle.underlyingPrice,
-        cycle.atm,
-        cycle.pcr ?? null,
-      );
+      if (cycle.underlyingPrice !== null && cycle.atm !== null) {
+        this.upsertUnderlyingStmt.run(
+          cycle.chainId,
+          seconds,
+          cycle.underlyingPrice,
+          cycle.atm,
+          cycle.pcr ?? null,
+        );
+      }
       this.upsertMetadataStmt.run(cycle.chainId, Math.round(cycle.time), cycle.underlyingPrice, cycle.atm);
+      if (cycle.published) this.cycleStore.insert(cycle.published);
     });
-    this.saveObservationsTx = db.transaction((rows: readonly ObservationRecord[]) => {
-      for (const row of rows) this.bindObservation(this.insertBackfillStmt, row);
-    });
+    this.saveObservationsTx = db.transaction((rows: readonly ObservationRecord[], knownAt: number | null) =>
+      this.insertBackfill(rows, knownAt),
+    );
     this.upsertInstrumentsTx = db.transaction((rows: readonly InstrumentRecord[]) => {
       for (const r of rows) {
         this.upsertInstrumentStmt.run(
@@ -211,6 +221,7 @@ export class OiStore {
       }
     });
     this.pruneTx = db.transaction((seconds: number, date: string) => ({
+      cycles: this.cycleStore.pruneBefore(seconds),
       observations: this.pruneObservationsStmt.run(seconds).changes,
       underlying: this.pruneUnderlyingStmt.run(seconds).changes,
       instruments: this.pruneInstrumentsStmt.run(date).changes,
@@ -240,17 +251,27 @@ export class OiStore {
     this.assertOpen();
     const context = `cycle of ${cycle.chainId}`;
     requireFinite(cycle.time, 'time', context);
-    requireFinite(cycle.underlyingPrice, 'underlyingPrice', context);
-    requireFinite(cycle.atm, 'atm', context);
+    if (cycle.underlyingPrice !== null) requireFinite(cycle.underlyingPrice, 'underlyingPrice', context);
+    if (cycle.atm !== null) requireFinite(cycle.atm, 'atm', context);
     validateObservations(cycle.observations, context);
     this.gate.run(() => this.saveCycleTx(cycle), `${context} not stored`);
   }
 
-  /** Saves backfilled historical observations; an existing row (live data) is never overwritten. */
-  saveObservations(rows: readonly ObservationRecord[]): void {
+  /**
+   * Saves backfilled historical observations, known from `knownAt` (the first cycle that uses them);
+   * an existing row (live data) is never overwritten. Returns the rows actually inserted.
+   */
+  saveObservations(rows: readonly ObservationRecord[], knownAt: number | null = null): ObservationRecord[] {
     this.assertOpen();
     validateObservations(rows, 'backfill');
-    this.gate.run(() => this.saveObservationsTx(rows), 'backfilled observations not stored');
+    if (knownAt !== null) requireFinite(knownAt, 'knownAt', 'backfill');
+    return this.gate.run(() => this.saveObservationsTx(rows, knownAt), 'backfilled observations not stored');
+  }
+
+  /** The published cycles, and what brings one back, on this same connection. */
+  cycles(): CycleStore {
+    this.assertOpen();
+    return this.cycleStore;
   }
 
   /** Epoch ms of the chain's last saved cycle, or null when none was saved. */
@@ -301,7 +322,7 @@ export class OiStore {
       () => this.pruneTx(firstSecondAtOrAfter(ms), cutoffDate),
       'old data not deleted',
     );
-    if (result.observations + result.underlying + result.instruments > 0) {
+    if (result.cycles + result.observations + result.underlying + result.instruments > 0) {
       this.db.pragma('incremental_vacuum');
       this.checkpoint();
     }
@@ -359,6 +380,21 @@ export class OiStore {
         this.lock.release();
       }
     }
+  }
+
+  /** Inserts the rows no stored row has the place of; answers those inserted. */
+  private insertBackfill(rows: readonly ObservationRecord[], knownAt: number | null): ObservationRecord[] {
+    const knownSeconds = knownAt === null ? null : toStoredSeconds(knownAt);
+    return rows.filter(
+      (row) =>
+        this.insertBackfillStmt.run(
+          row.token,
+          toStoredSeconds(row.time),
+          Math.round(row.oi),
+          toPaise(row.ltp),
+          knownSeconds,
+        ).changes > 0,
+    );
   }
 
   private bindObservation(stmt: Database.Statement, row: ObservationRecord): void {

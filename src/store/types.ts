@@ -1,5 +1,8 @@
 /** Shapes crossing the store's API: epoch milliseconds and rupees. */
 import type { OptionType } from '../kite/types.ts';
+import type { PublishedCycle } from '../tracker/types.ts';
+
+export type { CycleSettings } from '../tracker/types.ts';
 
 export interface InstrumentRecord {
   token: number;
@@ -27,11 +30,25 @@ export interface CycleRecord {
   chainId: string;
   /** The instant the cycle computed for (epoch ms). */
   time: number;
-  underlyingPrice: number;
-  atm: number;
+  /** Null for a cycle without the index's price (no rows): only its `published` row is stored. */
+  underlyingPrice: number | null;
+  atm: number | null;
   /** PCR over the shown strikes, when known. */
   pcr?: number | null;
   observations: ObservationRecord[];
+  /** What the cycle published besides its rows, when it published a Live or Stale snapshot. */
+  published?: StoredCycle;
+}
+
+/** One published cycle as stored: everything it read except its observations. */
+export type StoredCycle = PublishedCycle;
+
+/** A stored observation with when it became known: null for a live one, the using cycle's instant for a backfilled one. */
+export interface StoredPoint {
+  time: number;
+  oi: number;
+  ltp: number;
+  knownAt: number | null;
 }
 
 export interface UnderlyingPoint {
@@ -42,6 +59,8 @@ export interface UnderlyingPoint {
 }
 
 export interface PruneResult {
+  /** Published cycles. */
+  cycles: number;
   observations: number;
   underlying: number;
   /** Expired instruments with no observation left. */

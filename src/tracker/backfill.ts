@@ -1,19 +1,23 @@
 import { istMidnight } from '../util/ist.ts';
 import type { OiHistory } from './oi-history.ts';
-import type { ChainStore, MarketRest } from './ports.ts';
+import type { ChainStore, MarketRest, ObservationRow } from './ports.ts';
+import type { OiPoint } from './types.ts';
 
 const COVERAGE_MINUTES = 30;
 
 /**
  * Hybrid backfill: a token that enters the window without 30 minutes of history gets the last
  * `minutes` of minute candles with OI, once; a failed fetch is retried on a later cycle.
- * Backfilled points are merged into the history (live wins) and persisted like live ones.
+ * Candles that arrive wait for the next cycle, which merges them into the history (live wins) and
+ * stores them as known from its own instant: a cycle never sees points that arrive while it runs,
+ * and the store can tell which cycles saw which points.
  */
 export class Backfiller {
   private readonly done = new Set<number>();
   private readonly inFlight = new Map<number, Promise<void>>();
-  /** Backfilled points the store refused (locked, disk full); saved again on the next request. */
-  private unsaved: { token: number; time: number; oi: number; ltp: number }[] = [];
+  private arrived: { token: number; candles: OiPoint[] }[] = [];
+  /** Backfilled points the store refused (locked, disk full), with when they became known; saved again on the next cycle. */
+  private unsaved: { rows: ObservationRow[]; knownAt: number }[] = [];
   /** The last failure's message, cleared by the next success. */
   lastError: string | null = null;
   private stopped = false;
@@ -26,10 +30,29 @@ export class Backfiller {
     private readonly onStoreError: (error: unknown) => void,
   ) {}
 
+  /**
+   * At the start of the cycle for `now`: merges the candles that arrived since the last cycle, and
+   * stores them known from `now`. A candle that meets a stored row it cannot replace is left out of
+   * the history too, so history and store stay one.
+   */
+  mergeArrived(now: number): void {
+    for (const { rows, knownAt } of this.unsaved.splice(0)) this.save(rows, knownAt);
+    for (const { token, candles } of this.arrived.splice(0)) {
+      const added = this.history.mergeBackfill(token, candles);
+      if (added.length === 0) continue;
+      const stored = this.save(
+        added.map((point) => ({ token, ...point })),
+        now,
+      );
+      if (stored === null) continue;
+      const kept = new Set(stored.map((row) => row.time));
+      for (const point of added) if (!kept.has(point.time)) this.history.remove(token, point.time);
+    }
+  }
+
   /** Starts fetches for the tokens that need one; does not wait for them. */
   request(tokens: Iterable<number>, now: number): void {
     if (this.minutes <= 0 || this.stopped) return;
-    if (this.unsaved.length > 0) this.save(this.unsaved.splice(0));
     for (const token of tokens) {
       if (this.done.has(token) || this.inFlight.has(token)) continue;
       if (!this.history.needsBackfill(token, now, COVERAGE_MINUTES)) {
@@ -57,24 +80,25 @@ export class Backfiller {
       const from = Math.max(now - this.minutes * 60_000, istMidnight(now));
       const candles = await this.rest.historicalMinutes(token, from, now);
       if (this.stopped) return;
-      const added = this.history.mergeBackfill(
+      this.arrived.push({
         token,
-        candles.map((candle) => ({ time: candle.time, oi: candle.oi, ltp: candle.close })),
-      );
+        candles: candles.map((candle) => ({ time: candle.time, oi: candle.oi, ltp: candle.close })),
+      });
       this.done.add(token);
       this.lastError = null;
-      this.save(added.map((point) => ({ token, ...point })));
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
     }
   }
 
-  private save(rows: { token: number; time: number; oi: number; ltp: number }[]): void {
+  /** The rows the store inserted, or null when it refused them all (kept to save again). */
+  private save(rows: ObservationRow[], knownAt: number): ObservationRow[] | null {
     try {
-      this.store.saveObservations(rows);
+      return this.store.saveObservations(rows, knownAt);
     } catch (error) {
-      this.unsaved.push(...rows);
+      this.unsaved.push({ rows, knownAt });
       this.onStoreError(error);
+      return null;
     }
   }
 }

@@ -3,14 +3,20 @@ import type { InstrumentCatalogue, OptionChainListing, OptionSeries } from '../k
 import type { Tick } from '../kite/types.ts';
 import { istMidnight } from '../util/ist.ts';
 import { Backfiller } from './backfill.ts';
-import { computeChainSnapshot, type ChainOption, type LiveQuote } from './chain-analytics.ts';
+import {
+  computeChainSnapshot,
+  wholeChainFigures,
+  type ChainOption,
+  type LiveQuote,
+} from './chain-analytics.ts';
 import type { StrikeOi } from './chain-figures.ts';
 import type { OiWindow } from './oi-change.ts';
 import { OiHistory } from './oi-history.ts';
 import type { ChainStore, MarketRest, ObservationRow, TickerSubscriptions } from './ports.ts';
 import { recoverChain } from './recovery.ts';
 import { atmStrike, strikeWindow, subscriptionDiff } from './strikes.ts';
-import type { ChainSnapshot, ChainSpec, ChainStatus } from './types.ts';
+import { IV_RATE } from './option-row.ts';
+import type { ChainSnapshot, ChainSpec, ChainStatus, CycleSettings, PublishedCycle } from './types.ts';
 import { fetchWholeChainOi } from './whole-chain.ts';
 
 export interface ChainTrackerSettings {
@@ -19,6 +25,8 @@ export interface ChainTrackerSettings {
   historicalDataMinutes: number;
   windows: readonly OiWindow[];
   recoveryGapMinutes: number;
+  /** Risk-free rate (fraction) for IV; default IV_RATE. */
+  riskFreeRate?: number;
 }
 
 export interface ChainTrackerDeps {
@@ -42,7 +50,10 @@ interface Live extends LiveQuote {
   at: number;
 }
 
-const HISTORY_KEEP_MS = 65 * 60_000;
+/** A cycle reads every option's values from its history, where it has just recorded the ticks. */
+const NO_QUOTES: ReadonlyMap<number, LiveQuote> = new Map();
+/** The cycles stored for recomputation: the ones that publish market data. */
+const STORED_STATUSES = new Set<ChainStatus>(['Live', 'Stale']);
 
 /**
  * One chain's loop: keeps the strike window subscribed around ATM, records OI observations each
@@ -66,6 +77,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   private recovered = false;
   private lastObservedAt = Number.NEGATIVE_INFINITY;
   private previousClose: number | null = null;
+  /** Live observations before this instant are not in the history (a start that did not recover). */
+  private historySince = 0;
+  private readonly cycleSettings: CycleSettings;
 
   constructor(private readonly deps: ChainTrackerDeps) {
     super();
@@ -73,6 +87,14 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     this.series = { name: deps.spec.optionName, exchange: deps.spec.optionsExchange };
     this.now = deps.now ?? Date.now;
     this.warn = deps.warn ?? (() => {});
+    const { settings } = deps;
+    this.cycleSettings = {
+      underlying: deps.spec.underlying,
+      strikeStep: deps.spec.strikeStep,
+      strikesEachSide: settings.strikesEachSide,
+      windows: settings.windows.map(({ minutes, thresholdPct }) => ({ minutes, thresholdPct })),
+      rate: settings.riskFreeRate ?? IV_RATE,
+    };
     this.backfill = new Backfiller(
       deps.rest,
       this.history,
@@ -93,8 +115,12 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     this.deps.ticker.subscribe([this.indexToken], 'full');
   }
 
-  /** Unsubscribes; backfills still under way are dropped when they answer (the next start fetches them again). */
+  /**
+   * Stores the backfill that arrived since the last cycle and unsubscribes; backfills still under way
+   * are dropped when they answer (the next start fetches them again).
+   */
   stop(): void {
+    this.backfill.mergeArrived(Math.floor(this.now() / 1000) * 1000);
     this.backfill.stop();
     const tokens = [...this.subscribed];
     if (this.indexToken !== null) tokens.push(this.indexToken);
@@ -158,46 +184,60 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     this.publish({ ...base, status: 'Closed', lastUpdate: now });
   }
 
-  /** One cycle for the instant `now`. */
-  async runCycle(now = this.now()): Promise<ChainSnapshot> {
+  /**
+   * One cycle for the instant `at` (to the whole second, as the store keeps it). The rows are computed
+   * from one frozen read: the history, into which this cycle has just recorded the ticks since the last
+   * one and merged the backfill that arrived; nothing that arrives while the quote call runs counts.
+   */
+  async runCycle(at = this.now()): Promise<ChainSnapshot> {
+    const now = Math.floor(at / 1000) * 1000;
     const notes: string[] = [];
     this.refreshListing(now);
+    // A new day starts a fresh OI history: yesterday's points never count in today's changes.
+    this.history.prune(istMidnight(now));
+    this.backfill.mergeArrived(now);
     const price = this.indexToken === null ? null : (this.live.get(this.indexToken)?.ltp ?? null);
     if (price === null || !this.listing) {
       if (!this.listing) notes.push(`no expiry found for ${this.series.name} on ${this.series.exchange}`);
-      return this.publish(this.emptySnapshot(now, this.status(now, false), notes));
+      const empty = this.emptySnapshot(now, this.status(now, false), notes);
+      this.persist(empty, []);
+      return this.publish(empty);
     }
-    // A new day starts a fresh OI history: yesterday's points never count in today's changes.
-    this.history.prune(istMidnight(now));
     const atm = atmStrike(price, this.spec.strikeStep);
     this.updateSubscriptions(atm);
     const observations = this.recordObservations(now);
     this.backfill.request(this.subscribed, now);
     if (this.backfill.lastError)
       notes.push(`historical API unavailable (${this.backfill.lastError}): live data only`);
-    const wholeChain = await this.wholeChain(notes);
+    const snapshot = this.computeRows(now, price, notes);
+    const wholeChain = await this.wholeChain(snapshot.notes);
+    Object.assign(snapshot, wholeChainFigures(wholeChain, snapshot.atmStrike));
+    this.persist(snapshot, observations);
+    return this.publish(snapshot);
+  }
 
+  private computeRows(now: number, price: number, notes: string[]): ChainSnapshot {
+    const options = [...this.options.values()];
     const snapshot = computeChainSnapshot({
       spec: this.spec,
       underlying: this.spec.underlying,
       underlyingPrice: price,
       now,
-      expiry: this.listing.expiry,
-      listedStrikes: this.listing.strikes,
+      expiry: this.listing!.expiry,
+      listedStrikes: this.listing!.strikes,
       strikesEachSide: this.deps.settings.strikesEachSide,
-      calls: [...this.options.values()].filter((option) => option.type === 'CE'),
-      puts: [...this.options.values()].filter((option) => option.type === 'PE'),
-      quotes: this.live,
+      calls: options.filter((option) => option.type === 'CE'),
+      puts: options.filter((option) => option.type === 'PE'),
+      quotes: NO_QUOTES,
       history: this.history,
       windows: this.deps.settings.windows,
-      wholeChain,
+      wholeChain: null,
       status: this.status(now, true),
       notes,
+      rate: this.cycleSettings.rate,
     });
     snapshot.underlyingChange = this.changeFromClose(price);
-    this.persist(now, price, atm, observations, snapshot);
-    this.history.prune(now - HISTORY_KEEP_MS);
-    return this.publish(snapshot);
+    return snapshot;
   }
 
   private changeFromClose(price: number | null): number | null {
@@ -336,21 +376,19 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     }
   }
 
-  private persist(
-    now: number,
-    price: number,
-    atm: number,
-    observations: ObservationRow[],
-    snapshot: ChainSnapshot,
-  ): void {
+  /** Stores the cycle's observations and, when it publishes market data, what else it read. */
+  private persist(snapshot: ChainSnapshot, observations: ObservationRow[]): void {
+    const published = STORED_STATUSES.has(snapshot.status) ? this.publishedCycle(snapshot) : undefined;
+    if (snapshot.underlyingPrice === null && !published) return;
     try {
       this.deps.store.saveCycle({
         chainId: this.spec.id,
-        time: now,
-        underlyingPrice: price,
-        atm,
+        time: snapshot.lastUpdate,
+        underlyingPrice: snapshot.underlyingPrice,
+        atm: snapshot.atmStrike,
         pcr: snapshot.pcr,
         observations,
+        ...(published ? { published } : {}),
       });
     } catch (error) {
       snapshot.notes.push('database write failed: serving from memory');
@@ -358,10 +396,29 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     }
   }
 
+  private publishedCycle(snapshot: ChainSnapshot): PublishedCycle {
+    return {
+      chainId: snapshot.chainId,
+      time: snapshot.lastUpdate,
+      expiry: snapshot.expiry,
+      status: snapshot.status,
+      underlyingPrice: snapshot.underlyingPrice,
+      underlyingChange: snapshot.underlyingChange ?? null,
+      pcrAll: snapshot.pcrAll,
+      maxPain: snapshot.maxPain,
+      support: snapshot.support,
+      resistance: snapshot.resistance,
+      notes: [...snapshot.notes],
+      historySince: this.historySince,
+      settings: this.cycleSettings,
+    };
+  }
+
   private recover(now: number): void {
     if (this.recovered) return;
     this.recovered = true;
     const recovered = recoverChain(this.deps.store, this.spec.id, now, this.deps.settings.recoveryGapMinutes);
     if (recovered) this.history.load(recovered.observations);
+    this.historySince = recovered ? istMidnight(now) : Math.floor(now / 1000) * 1000;
   }
 }

@@ -122,6 +122,16 @@ export class OiHistory implements OiLookup {
     return dropped;
   }
 
+  /** Removes the token's point at exactly `time`, if held. */
+  remove(token: number, time: number): void {
+    const points = this.byToken.get(token);
+    if (!points) return;
+    const index = lastIndexAtOrBefore(points, time);
+    if (index < 0 || points[index]!.time !== time) return;
+    points.splice(index, 1);
+    if (points.length === 0) this.byToken.delete(token);
+  }
+
   /** Forgets one token entirely (e.g. after unsubscribing it). */
   delete(token: number): boolean {
     return this.byToken.delete(token);

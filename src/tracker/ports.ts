@@ -1,6 +1,6 @@
 import type { Quote } from '../kite/rest-client.ts';
 import type { Candle, TickMode } from '../kite/types.ts';
-import type { OiPoint } from './types.ts';
+import type { OiPoint, PublishedCycle } from './types.ts';
 
 /** The REST calls a chain tracker makes (Kite's, through the shared rate-limited client). */
 export interface MarketRest {
@@ -39,12 +39,14 @@ export interface ChainStore {
   saveCycle(cycle: {
     chainId: string;
     time: number;
-    underlyingPrice: number;
-    atm: number;
+    underlyingPrice: number | null;
+    atm: number | null;
     pcr?: number | null;
     observations: ObservationRow[];
+    published?: PublishedCycle;
   }): void;
-  saveObservations(rows: ObservationRow[]): void;
+  /** Stores backfilled rows known from `knownAt`, never over a stored one; answers the rows inserted. */
+  saveObservations(rows: ObservationRow[], knownAt: number): ObservationRow[];
   lastUpdate(chainId: string): number | null;
   loadObservations(chainId: string, sinceMs: number): Map<number, OiPoint[]>;
 }

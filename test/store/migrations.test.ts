@@ -50,6 +50,8 @@ describe('OiStore.open: file and schema', () => {
     }));
     expect(objects).toEqual([
       { type: 'table', name: 'alert_subscriptions' },
+      { type: 'table', name: 'cycle_settings' },
+      { type: 'table', name: 'cycles' },
       { type: 'table', name: 'exchange_metadata' },
       { type: 'table', name: 'instruments' },
       { type: 'table', name: 'kite_session' },

@@ -48,7 +48,7 @@ describe('OiStore.pruneBefore', () => {
 
     const cutoff = istWallClock('2026-11-25', '00:00');
     const result = store.pruneBefore(cutoff);
-    expect(result).toEqual({ observations: 2 * 751 * 26, underlying: 2 * 751, instruments: 1 });
+    expect(result).toEqual({ cycles: 0, observations: 2 * 751 * 26, underlying: 2 * 751, instruments: 1 });
 
     const left = store.loadObservations('NSE', 0);
     expect([...left.values()].every((points) => points.length === 751 && points[0]!.time >= cutoff)).toBe(
@@ -69,6 +69,7 @@ describe('OiStore.pruneBefore', () => {
     const store = OiStore.open(temp.dbPath());
     fillDays(store, istWallClock('2026-11-24', '09:15'), 1);
     expect(store.pruneBefore(istWallClock('2026-11-24', '00:00'))).toEqual({
+      cycles: 0,
       observations: 0,
       underlying: 0,
       instruments: 0,

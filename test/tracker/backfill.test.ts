@@ -20,13 +20,50 @@ function candles(): Candle[] {
 }
 
 describe('Backfiller', () => {
-  it('keeps backfilled points the store refused and saves them on the next request', async () => {
-    const saved: ObservationRow[] = [];
+  it('merges what arrived at the next cycle only, stored as known from that cycle', async () => {
+    const saved: { rows: ObservationRow[]; knownAt: number }[] = [];
+    const store = {
+      saveObservations(rows: ObservationRow[], knownAt: number) {
+        saved.push({ rows, knownAt });
+        return rows;
+      },
+    } as unknown as ChainStore;
+    const rest: MarketRest = { historicalMinutes: async () => candles(), quote: async () => new Map() };
+    const history = new OiHistory();
+    const backfiller = new Backfiller(rest, history, store, 40, () => undefined);
+    backfiller.request([TOKEN], NOW);
+    await backfiller.settled();
+    expect(history.points(TOKEN)).toEqual([]);
+    backfiller.mergeArrived(NOW + 30_000);
+    expect(history.points(TOKEN).map((point) => point.time)).toEqual(candles().map((candle) => candle.time));
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!.knownAt).toBe(NOW + 30_000);
+  });
+
+  it('leaves out of the history a candle the store kept its own row for', async () => {
+    const clash = candles()[3]!.time;
+    const store = {
+      saveObservations: (rows: ObservationRow[]) => rows.filter((row) => row.time !== clash),
+    } as unknown as ChainStore;
+    const rest: MarketRest = { historicalMinutes: async () => candles(), quote: async () => new Map() };
+    const history = new OiHistory();
+    const backfiller = new Backfiller(rest, history, store, 40, () => undefined);
+    backfiller.request([TOKEN], NOW);
+    await backfiller.settled();
+    backfiller.mergeArrived(NOW + 30_000);
+    const times = history.points(TOKEN).map((point) => point.time);
+    expect(times).toHaveLength(9);
+    expect(times).not.toContain(clash);
+  });
+
+  it('keeps backfilled points the store refused and saves them on the next cycle, known from the first', async () => {
+    const saved: { rows: ObservationRow[]; knownAt: number }[] = [];
     let storeFails = true;
     const store = {
-      saveObservations(rows: ObservationRow[]) {
+      saveObservations(rows: ObservationRow[], knownAt: number) {
         if (storeFails) throw new Error('database is locked');
-        saved.push(...rows);
+        saved.push({ rows, knownAt });
+        return rows;
       },
     } as unknown as ChainStore;
     const rest: MarketRest = {
@@ -37,15 +74,17 @@ describe('Backfiller', () => {
     const backfiller = new Backfiller(rest, new OiHistory(), store, 40, (error) => errors.push(error));
     backfiller.request([TOKEN], NOW);
     await backfiller.settled();
+    backfiller.mergeArrived(NOW + 30_000);
     expect(errors).toHaveLength(1);
     expect(saved).toHaveLength(0);
 
     storeFails = false;
-    backfiller.request([TOKEN], NOW + 30_000);
-    await backfiller.settled();
-    expect(saved.map((row) => row.time)).toEqual(candles().map((candle) => candle.time));
-    backfiller.request([TOKEN], NOW + 60_000);
-    expect(saved).toHaveLength(10);
+    backfiller.mergeArrived(NOW + 60_000);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!.rows.map((row) => row.time)).toEqual(candles().map((candle) => candle.time));
+    expect(saved[0]!.knownAt).toBe(NOW + 30_000);
+    backfiller.mergeArrived(NOW + 90_000);
+    expect(saved).toHaveLength(1);
   });
 
   it('drops what a fetch brings back after stop, and starts no more: the store may be closed', async () => {
@@ -68,6 +107,7 @@ describe('Backfiller', () => {
     backfiller.stop();
     answer(candles());
     await backfiller.settled();
+    backfiller.mergeArrived(NOW + 30_000);
     backfiller.request([TOKEN + 256], NOW);
     expect(requested).toEqual([TOKEN]);
     expect(saved).toEqual([]);

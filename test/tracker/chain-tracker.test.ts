@@ -204,6 +204,8 @@ describe('ChainTracker', () => {
     clock += 30_000;
     tickAll(first);
     await first.runCycle(clock);
+    await first.backfillSettled();
+    first.stop(); // stores the candles that arrived after its last cycle
     const callsBefore = rest.historicalCalls;
 
     clock += 10 * 60_000;
