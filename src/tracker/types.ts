@@ -69,3 +69,35 @@ export interface ChainSnapshot {
   calls: OptionRow[];
   puts: OptionRow[];
 }
+
+/** The settings a cycle computed its rows with. */
+export interface CycleSettings {
+  /** The underlying's display name, e.g. 'NIFTY 50'. */
+  underlying: string;
+  strikeStep: number;
+  strikesEachSide: number;
+  windows: { minutes: number; thresholdPct: number }[];
+  /** Risk-free rate (fraction) for IV. */
+  rate: number;
+}
+
+/** What a published cycle read besides its observations; with them, it recomputes the cycle exactly. Instants in epoch ms. */
+export interface PublishedCycle {
+  chainId: string;
+  time: number;
+  expiry: string | null;
+  status: string;
+  underlyingPrice: number | null;
+  underlyingChange: number | null;
+  pcrAll: number | null;
+  maxPain: number | null;
+  support: number | null;
+  resistance: number | null;
+  notes: string[];
+  /**
+   * Live observations before this instant were not in the cycle's history (a restart that did not
+   * recover); a backfilled one counts from when it became known.
+   */
+  historySince: number;
+  settings: CycleSettings;
+}
