@@ -32,9 +32,11 @@ const EXPECTED: Record<string, string> = {
     'comma-separated positive percentages, one per OI_CHANGE_WINDOWS entry, e.g. "8,10,15,25"',
   DB_PATH: 'a file path',
   RECOVERY_GAP_MINUTES: 'a whole number of minutes from 1 to 375',
+  RISK_FREE_RATE: 'a percentage from 0 to 50, e.g. 10 for 10% (the rate of IV and the Greeks)',
   RETENTION_DAYS: 'a whole number of days from 1 to 3650',
   HTTP_HOST: 'a host name or IP address to listen on',
   HTTP_PORT: 'a port number from 0 to 65535',
+  WEB_OWNER: 'a book name of letters, digits, ".", "_", ":" or "-", e.g. "web"',
   MAX_QTY_LOTS: 'a whole number of lots from 1 to 10000',
   DEFAULT_QTY: 'a whole number of units (a multiple of the lot size), or empty for one lot',
   AUTO_EXIT_POINTS: 'a positive number of points, e.g. 25',
@@ -121,10 +123,16 @@ const schema = z.object({
   OI_CHANGE_THRESHOLDS: numberList(false).default([8, 10, 15, 25]),
   DB_PATH: z.string().trim().min(1).optional(),
   RECOVERY_GAP_MINUTES: number(1, 375, true).default(30),
+  RISK_FREE_RATE: number(0, 50, false).default(10),
   RETENTION_DAYS: number(1, 3650, true).default(30),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: number(0, 65_535, true).default(5000),
   HTTP_TOKEN: optionalText,
+  WEB_OWNER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+    .default('web'),
   MAX_QTY_LOTS: number(1, 10_000, true).default(50),
   DEFAULT_QTY: number(1, 10_000_000, true).optional(),
   AUTO_EXIT_POINTS: number(0.05, 100_000, false).default(25),
@@ -211,9 +219,12 @@ export interface Config {
     oiChangeWindows: number[];
     oiChangeThresholds: number[];
     recoveryGapMinutes: number;
+    /** RISK_FREE_RATE as a fraction (10% → 0.1), continuously compounded: IV and the Greeks use it. */
+    riskFreeRate: number;
   };
   store: { path: string; retentionDays: number };
-  http: { host: string; port: number; token?: string };
+  /** `webOwner`: the book that orders from the desk page go into. */
+  http: { host: string; port: number; token?: string; webOwner: string };
   paper: { maxQtyLots: number; defaultQty?: number; autoExitPoints: number; squareOffTime: string | null };
   access: Map<string, Role>;
   outDir: string;
@@ -259,6 +270,19 @@ function kiteAuth(settings: Settings): KiteAuth | null {
     };
   }
   return null;
+}
+
+function trackerConfig(settings: Settings, marketData: Config['marketData']): Config['tracker'] {
+  return {
+    refreshIntervalSeconds: settings.REFRESH_INTERVAL_SECONDS,
+    marketHours: settings.MARKET_HOURS ?? (marketData === 'sim' ? 'always' : 'exchange'),
+    strikesEachSide: settings.STRIKES_EACH_SIDE,
+    historicalDataMinutes: settings.HISTORICAL_DATA_MINUTES,
+    oiChangeWindows: settings.OI_CHANGE_WINDOWS,
+    oiChangeThresholds: settings.OI_CHANGE_THRESHOLDS,
+    recoveryGapMinutes: settings.RECOVERY_GAP_MINUTES,
+    riskFreeRate: settings.RISK_FREE_RATE / 100,
+  };
 }
 
 /** Resolves the environment into a fully defaulted Config, or throws one ConfigError line. */
@@ -313,21 +337,18 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     },
     logLevel: settings.LOG_LEVEL,
     chains: settings.CHAINS,
-    tracker: {
-      refreshIntervalSeconds: settings.REFRESH_INTERVAL_SECONDS,
-      marketHours: settings.MARKET_HOURS ?? (marketData === 'sim' ? 'always' : 'exchange'),
-      strikesEachSide: settings.STRIKES_EACH_SIDE,
-      historicalDataMinutes: settings.HISTORICAL_DATA_MINUTES,
-      oiChangeWindows: settings.OI_CHANGE_WINDOWS,
-      oiChangeThresholds: settings.OI_CHANGE_THRESHOLDS,
-      recoveryGapMinutes: settings.RECOVERY_GAP_MINUTES,
-    },
+    tracker: trackerConfig(settings, marketData),
     // Simulated cycles never mix with a real account's history.
     store: {
       path: settings.DB_PATH ?? (marketData === 'sim' ? './data/sim.db' : './data/oi-tracker.db'),
       retentionDays: settings.RETENTION_DAYS,
     },
-    http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT, token: settings.HTTP_TOKEN },
+    http: {
+      host: settings.HTTP_HOST,
+      port: settings.HTTP_PORT,
+      token: settings.HTTP_TOKEN,
+      webOwner: settings.WEB_OWNER,
+    },
     access: settings.ACCESS,
     outDir: settings.OUT_DIR,
     telegram: settings.TELEGRAM_BOT_TOKEN

@@ -1,4 +1,5 @@
 import type { ChainSnapshot, OptionRow } from '../tracker/types.ts';
+import { roundedGreeks } from '../quant/greeks.ts';
 import { formatIstIso } from '../util/ist.ts';
 
 /** The JSON shape other tools read (`/api/data`): the seed's field names, numbers rounded for display. */
@@ -6,6 +7,8 @@ export interface ChainJson {
   exchange: string;
   underlying: string;
   underlying_price: number | null;
+  /** Points since the previous session's close, when the feed gave the close. */
+  underlying_change: number | null;
   atm_strike: number | null;
   expiry: string | null;
   pcr: number | null;
@@ -32,6 +35,14 @@ export interface RowJson {
   moneyness: string;
   buildup: string | null;
   iv: number | null;
+  /**
+   * Black-Scholes at the unrounded IV, per unit of the underlying: delta (4 decimals), gamma (6),
+   * theta in rupees per day (2), vega in rupees per vol point (2); null wherever `iv` is null.
+   */
+  delta: number | null;
+  gamma: number | null;
+  theta: number | null;
+  vega: number | null;
 }
 
 export function round2(value: number | null): number | null {
@@ -52,6 +63,7 @@ function rowJson(row: OptionRow, windows: readonly number[]): RowJson {
     moneyness: row.moneyness,
     buildup: row.buildup,
     iv: round2(row.iv),
+    ...roundedGreeks(row),
   };
 }
 
@@ -64,6 +76,7 @@ export function chainJson(
     exchange: snapshot.chainId,
     underlying: snapshot.underlying,
     underlying_price: snapshot.underlyingPrice,
+    underlying_change: snapshot.underlyingChange ?? null,
     atm_strike: snapshot.atmStrike,
     expiry: snapshot.expiry,
     pcr: round2(snapshot.pcr),

@@ -4,7 +4,15 @@ import { MINUTE_MS } from '../util/ist.ts';
 import { maxPain, pcrAll, putCallRatio, supportResistance, type StrikeOi } from './chain-figures.ts';
 import { oiChanges, type OiWindow } from './oi-change.ts';
 import type { OiLookup } from './oi-history.ts';
-import { BUILDUP_MINUTES, buildup, impliedVolPct, IV_RATE, moneyness } from './option-row.ts';
+import {
+  BUILDUP_MINUTES,
+  buildup,
+  impliedVolPct,
+  IV_RATE,
+  moneyness,
+  rowGreeks,
+  type RowGreeks,
+} from './option-row.ts';
 import { atmStrike, cleanStrike, strikeWindow } from './strikes.ts';
 import type { ChainSnapshot, ChainSpec, ChainStatus, OptionRow } from './types.ts';
 
@@ -49,7 +57,7 @@ export interface ChainCycleInput {
   wholeChain: readonly StrikeOi[] | null;
   status: ChainStatus;
   notes: readonly string[];
-  /** Risk-free rate for IV; default 0.1. */
+  /** Risk-free rate (a fraction, from RISK_FREE_RATE) for IV and the Greeks; default 0.1. */
   rate?: number;
 }
 
@@ -79,6 +87,19 @@ function liveValues(input: ChainCycleInput, token: number): LiveQuote {
   return { ltp: quote?.ltp ?? latest?.ltp ?? null, oi: quote?.oi ?? latest?.oi ?? null };
 }
 
+/** IV (percent) and the Greeks at it, with the same rate (`input.rate ?? IV_RATE`) for both. */
+function volatilityFigures(
+  input: ChainCycleInput,
+  row: { ltp: number | null; strike: number; type: OptionType },
+): RowGreeks & { iv: number | null } {
+  const { expiry, now } = input;
+  const rate = input.rate ?? IV_RATE;
+  const spot = input.underlyingPrice;
+  if (expiry === null) return { iv: null, delta: null, gamma: null, theta: null, vega: null };
+  const iv = impliedVolPct({ ...row, spot, expiry, now, rate });
+  return { iv, ...rowGreeks({ iv, spot, strike: row.strike, type: row.type, expiry, now, rate }) };
+}
+
 function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowContext): OptionRow {
   const { now, history } = input;
   const strike = cleanStrike(option.strike);
@@ -95,18 +116,7 @@ function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowCon
     breaches: changes.breaches,
     moneyness: moneyness(strike, atm, type),
     buildup: buildup({ ltp, oi }, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
-    iv:
-      input.expiry === null
-        ? null
-        : impliedVolPct({
-            ltp,
-            spot: input.underlyingPrice,
-            strike,
-            type,
-            expiry: input.expiry,
-            now,
-            rate: input.rate ?? IV_RATE,
-          }),
+    ...volatilityFigures(input, { ltp, strike, type }),
   };
 }
 

@@ -1,10 +1,11 @@
-/** Per-option figures of a chain row: moneyness, price/OI buildup, implied volatility. */
+/** Per-option figures of a chain row: moneyness, price/OI buildup, implied volatility and the Greeks. */
 import type { OptionType } from '../kite/types.ts';
 import { impliedVolatility } from '../quant/black-scholes.ts';
+import { blackScholesGreeks } from '../quant/greeks.ts';
 import { DAY_MS, istWallClock } from '../util/ist.ts';
 import type { Buildup, Moneyness } from './types.ts';
 
-/** Risk-free rate used for implied volatility: 10% (continuously compounded). */
+/** Risk-free rate of IV and the Greeks when the cycle gives none: RISK_FREE_RATE's default, 10% (continuous). */
 export const IV_RATE = 0.1;
 /** Options expire at the close on their expiry date, IST. */
 export const EXPIRY_TIME_IST = '15:30';
@@ -74,4 +75,40 @@ export function impliedVolPct({
   if (!(years > 0)) return null;
   const vol = impliedVolatility({ price: ltp, spot, strike, years, rate, type });
   return vol === null ? null : vol * 100;
+}
+
+/** A row's Greeks per unit of the underlying (see `blackScholesGreeks`), unrounded; all null without an IV. */
+export interface RowGreeks {
+  delta: number | null;
+  gamma: number | null;
+  theta: number | null;
+  vega: number | null;
+}
+
+const NO_GREEKS: RowGreeks = { delta: null, gamma: null, theta: null, vega: null };
+
+/**
+ * Black-Scholes Greeks at the row's own (unrounded) IV in percent, the cycle's underlying price, time
+ * to 15:30 IST on the expiry date and the same rate as the IV; all null when the IV or spot is null.
+ */
+export function rowGreeks(input: {
+  iv: number | null;
+  spot: number | null;
+  strike: number;
+  type: OptionType;
+  expiry: string;
+  now: number;
+  rate?: number;
+}): RowGreeks {
+  const { iv, spot, strike, type, expiry, now, rate = IV_RATE } = input;
+  if (iv === null || spot === null) return NO_GREEKS;
+  const greeks = blackScholesGreeks({
+    spot,
+    strike,
+    type,
+    rate,
+    vol: iv / 100,
+    years: yearsToExpiry(expiry, now),
+  });
+  return greeks ?? NO_GREEKS;
 }

@@ -43,6 +43,17 @@ export interface OptionRow {
   buildup: Buildup | null;
   /** Implied volatility in percent, or null when it cannot be solved. */
   iv: number | null;
+  /**
+   * Black-Scholes Greeks at `iv` (unrounded), per unit of the underlying; null wherever `iv` is null.
+   * Delta per point of the underlying: calls 0..1, puts −1..0.
+   */
+  delta: number | null;
+  /** Change in delta per point of the underlying. */
+  gamma: number | null;
+  /** Rupees per calendar day (annual / 365). */
+  theta: number | null;
+  /** Rupees per one volatility point (1%). */
+  vega: number | null;
 }
 
 export interface ChainSnapshot {

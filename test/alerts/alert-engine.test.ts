@@ -38,6 +38,10 @@ function row(strike: number, type: 'CE' | 'PE', fivePct: number | null): OptionR
     moneyness: 'ATM',
     buildup: null,
     iv: null,
+    delta: null,
+    gamma: null,
+    theta: null,
+    vega: null,
   };
 }
 

@@ -27,6 +27,28 @@ describe('the daemon against the simulator, as against Kite', () => {
     });
     return { status: response.status, body: (await response.json()) as Record<string, ChainJson> };
   };
+  /** Every row carries delta, gamma, theta and vega: null exactly where IV is, else rounded to 4, 6, 2, 2 decimals. */
+  const expectGreeks = (chain: ChainJson) => {
+    const decimals = (value: number) => (String(value).split('.')[1] ?? '').length;
+    const rows = [...chain.call_options, ...chain.put_options];
+    expect(rows.filter((row) => row.iv !== null).length).toBeGreaterThan(11);
+    for (const row of rows) {
+      const greeks = [row.delta, row.gamma, row.theta, row.vega];
+      if (row.iv === null) {
+        expect(greeks).toEqual([null, null, null, null]);
+        continue;
+      }
+      const [delta, gamma, theta, vega] = greeks as number[];
+      expect([decimals(delta!), decimals(gamma!), decimals(theta!), decimals(vega!)]).toSatisfy(
+        (counts: number[]) => counts[0]! <= 4 && counts[1]! <= 6 && counts[2]! <= 2 && counts[3]! <= 2,
+      );
+      const callSide = chain.call_options.includes(row);
+      expect(delta).toBeGreaterThanOrEqual(callSide ? 0 : -1);
+      expect(delta).toBeLessThanOrEqual(callSide ? 1 : 0);
+      expect(gamma).toBeGreaterThanOrEqual(0);
+      expect(vega).toBeGreaterThanOrEqual(0);
+    }
+  };
   const fiveMinuteChanges = (chain: ChainJson) =>
     [...chain.call_options, ...chain.put_options].filter((row) => row.oi_change_pct['5'] !== null).length;
 
@@ -71,6 +93,7 @@ describe('the daemon against the simulator, as against Kite', () => {
       expect(chain.call_options[0]!.moneyness).toBe('ITM');
       expect(chain.put_options[0]!.moneyness).toBe('OTM');
       expect(chain.call_options.every((row) => row.iv === null || (row.iv > 1 && row.iv < 100))).toBe(true);
+      expectGreeks(chain);
     }
     expect(body.NSE!.underlying).toBe('NIFTY 50');
     expect(body.BSE!.underlying).toBe('SENSEX');

@@ -28,6 +28,10 @@ function option(strike: number, type: 'CE' | 'PE', i: number): OptionRow {
     moneyness: strike === ATM ? 'ATM' : itm ? 'ITM' : 'OTM',
     buildup: 'Long Buildup',
     iv: 12.4,
+    delta: type === 'CE' ? 0.9123 - i * 0.08 : -0.0877 - i * 0.08,
+    gamma: 0.000412 + (5 - Math.abs(i - 5)) * 0.0000513,
+    theta: -(4.25 + (5 - Math.abs(i - 5)) * 1.375),
+    vega: 6.5 + (5 - Math.abs(i - 5)) * 1.125,
   };
 }
 
