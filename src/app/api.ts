@@ -1,6 +1,6 @@
 import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
-import { deskRoutes, type DeskSource } from '../http/desk-routes.ts';
+import type { DeskSource } from '../http/desk-routes.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import type { Paper } from './paper.ts';
 import type { OiStore } from '../store/oi-store.ts';
@@ -98,7 +98,8 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     ...app.config.http,
     source: apiSource(app, deps),
     metrics: deps.metrics,
-    routes: [...deps.paper.routes, ...deskRoutes(deskSource(app, deps))],
+    routes: deps.paper.routes,
+    desk: deskSource(app, deps),
     session: deps.market.session,
   });
   app.logger.info({ url: server.url }, 'JSON API listening');

@@ -1,10 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { findChain } from '../chain-specs.ts';
 import { UserError } from '../errors.ts';
 import type { ChainSpec, ChainStatus } from '../tracker/types.ts';
 import type { ChainJson } from './chain-json.ts';
+import {
+  bearerAuthorized,
+  cookieAuthorized,
+  fromOwnOrigin,
+  signInCookie,
+  signOutCookie,
+  tokenMatches,
+} from './desk-auth.ts';
+import { deskRoutes, type DeskSource } from './desk-routes.ts';
+import { DESK_SECURITY_HEADERS, deskFile } from './desk-static.ts';
 import type { MetricsRegistry } from './metrics.ts';
 
 /** What the API serves, supplied by the daemon. */
@@ -25,7 +34,13 @@ export interface ApiRoute {
   method: 'GET' | 'POST';
   /** The path's parameters when it matches, else null. */
   match(path: string): string[] | null;
-  handle(request: { params: string[]; query: URLSearchParams; body: unknown }): {
+  handle(request: {
+    params: string[];
+    query: URLSearchParams;
+    body: unknown;
+    /** Set when the desk page sent the request: the owner (WEB_OWNER) its orders and exits must have. */
+    pageOwner?: string;
+  }): {
     status: number;
     body: unknown;
   };
@@ -44,6 +59,10 @@ export interface ApiServerOptions {
   source: ApiSource;
   metrics: MetricsRegistry;
   routes?: readonly ApiRoute[];
+  /** The book orders from the desk page go into (WEB_OWNER); default "web". */
+  webOwner?: string;
+  /** Serves the desk's own routes (/api/pcr/:chain, /api/defaults). */
+  desk?: DeskSource;
   /** Serves POST /api/session (only with a token: anyone on the machine could otherwise swap the session). */
   session?: SessionSwitch;
 }
@@ -60,13 +79,14 @@ interface Exchange {
   path: string;
   params: string[];
   query: URLSearchParams;
+  pageOwner?: string;
 }
 
 /** Every route, built-in or added, has this one shape. */
 interface Route {
   method: 'GET' | 'POST';
   match(path: string): string[] | null;
-  /** Served without the bearer token (the health check). */
+  /** Served without the bearer token (the health check, the desk's files and its sign-in). */
   open?: boolean;
   serve(exchange: Exchange): Promise<void> | void;
 }
@@ -125,11 +145,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function authorized(req: IncomingMessage, token: string | undefined): boolean {
-  if (!token) return true;
-  const given = Buffer.from(req.headers.authorization ?? '');
-  const expected = Buffer.from(`Bearer ${token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** How a request proved itself: no token is set, the bearer header, or the desk's sign-in cookie; else null. */
+function authorization(req: IncomingMessage, token: string | undefined): 'open' | 'bearer' | 'cookie' | null {
+  if (!token) return 'open';
+  if (bearerAuthorized(req, token)) return 'bearer';
+  return cookieAuthorized(req, token) ? 'cookie' : null;
 }
 
 /** An added route: its body read as JSON for POST, its answer sent as JSON. */
@@ -137,7 +157,7 @@ function jsonRoute(route: ApiRoute): Route {
   return {
     method: route.method,
     match: (path) => route.match(path),
-    serve: async ({ req, res, params, query }) => {
+    serve: async ({ req, res, params, query, pageOwner }) => {
       let body: unknown;
       try {
         body = req.method === 'POST' ? await readJsonBody(req) : undefined;
@@ -146,7 +166,7 @@ function jsonRoute(route: ApiRoute): Route {
           return sendJson(res, 400, { success: false, message: error.message });
         throw error;
       }
-      const answer = route.handle({ params, query, body });
+      const answer = route.handle({ params, query, body, ...(pageOwner ? { pageOwner } : {}) });
       sendJson(res, answer.status, answer.body);
     },
   };
@@ -243,6 +263,61 @@ function sessionRoute(session: SessionSwitch, token: string | undefined): Route 
   return { method: 'POST', match: exact('/api/session'), serve };
 }
 
+/** `/` (the desk) and `/desk/<file>`, open to anyone: the page holds no data and asks for sign-in itself. */
+function deskFileRoute(): Route {
+  const serve: Route['serve'] = async ({ res, path }) => {
+    const file = await deskFile(path);
+    if (!file) return sendJson(res, 404, { error: `no desk file ${path}` });
+    res.writeHead(200, {
+      ...DESK_SECURITY_HEADERS,
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+      'Cache-Control': 'no-cache',
+    });
+    res.end(file.body);
+  };
+  return {
+    method: 'GET',
+    match: (path) => (path === '/' || path.startsWith('/desk/') ? [] : null),
+    open: true,
+    serve,
+  };
+}
+
+/**
+ * The desk's sign-in: GET /api/auth says whether a token is needed and whether this browser has signed in;
+ * POST /api/auth {"token": "…"} checks it and sets the cookie; POST /api/auth/sign-out clears it.
+ */
+function deskAuthRoutes(token: string | undefined): Route[] {
+  const state: Route['serve'] = ({ req, res }) =>
+    sendJson(res, 200, { token_required: Boolean(token), signed_in: authorization(req, token) !== null });
+  const signIn: Route['serve'] = async ({ req, res }) => {
+    if (!token)
+      return sendJson(res, 200, { success: true, message: 'no token is needed (HTTP_TOKEN is not set)' });
+    let given: unknown;
+    try {
+      given = ((await readJsonBody(req)) as { token?: unknown } | null)?.token;
+    } catch (error) {
+      if (error instanceof BadRequest) return sendJson(res, 400, { success: false, message: error.message });
+      throw error;
+    }
+    if (typeof given !== 'string' || !tokenMatches(given, token)) {
+      return sendJson(res, 401, { success: false, message: 'wrong token: use the value of HTTP_TOKEN' });
+    }
+    res.setHeader('Set-Cookie', signInCookie(req, token));
+    sendJson(res, 200, { success: true, message: 'signed in' });
+  };
+  const signOut: Route['serve'] = ({ req, res }) => {
+    res.setHeader('Set-Cookie', signOutCookie(req));
+    sendJson(res, 200, { success: true, message: 'signed out' });
+  };
+  return [
+    { method: 'GET', match: exact('/api/auth'), open: true, serve: state },
+    { method: 'POST', match: exact('/api/auth'), open: true, serve: signIn },
+    { method: 'POST', match: exact('/api/auth/sign-out'), open: true, serve: signOut },
+  ];
+}
+
 function metricsRoute(metrics: MetricsRegistry): Route {
   return {
     method: 'GET',
@@ -276,31 +351,36 @@ function crossSiteRefusal(req: IncomingMessage): string | null {
 }
 
 /**
- * Finds the route for a request: the health check answers anyone, everything else needs the bearer
- * token; a known path with another method is 405, an unknown one 404 (405 for anything but GET).
+ * Finds the route for a request: the health check and the desk's files and sign-in answer anyone,
+ * everything else needs the bearer token or the desk's cookie; a known path with another method is 405,
+ * an unknown one 404 (405 for anything but GET). A request from the desk page (its cookie or its own
+ * origin) trades in the book `webOwner`.
  */
-function dispatcher(routes: readonly Route[], token: string | undefined) {
+function dispatcher(routes: readonly Route[], token: string | undefined, webOwner: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://api');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const matching = routes.filter((route) => route.match(path) !== null);
     const route = matching.find((candidate) => candidate.method === req.method) ?? matching[0];
     const allowed = route?.method === req.method;
-    if (!(allowed && route?.open) && !authorized(req, token)) {
+    const auth = authorization(req, token);
+    if (!(allowed && route?.open) && !auth) {
       return sendJson(res, 401, {
-        error: 'missing or wrong bearer token: send "Authorization: Bearer <HTTP_TOKEN>"',
+        error:
+          'missing or wrong bearer token: send "Authorization: Bearer <HTTP_TOKEN>" or sign in on the desk',
       });
     }
     if (!route) {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'only GET is supported here' });
       return sendJson(res, 404, {
-        error: `no route ${path}; try /api/data, /api/data/<chain>, /api/events, /healthz, /metrics`,
+        error: `no route ${path}; try / (the desk), /api/data, /api/data/<chain>, /api/events, /healthz, /metrics`,
       });
     }
     if (!allowed) return sendJson(res, 405, { error: `${path} takes ${route.method}` });
     const refusal = req.method === 'POST' ? crossSiteRefusal(req) : null;
     if (refusal) return sendJson(res, 403, { success: false, error: refusal });
-    await route.serve({ req, res, path, params: route.match(path)!, query: url.searchParams });
+    const pageOwner = auth === 'cookie' || fromOwnOrigin(req) ? webOwner : undefined;
+    await route.serve({ req, res, path, params: route.match(path)!, query: url.searchParams, pageOwner });
   };
 }
 
@@ -316,14 +396,19 @@ async function listen(server: Server, port: number, host: string): Promise<strin
 /** The local JSON API: chain data, server-sent events, health and Prometheus metrics. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const events = eventStream(options.source);
+  const added = options.routes ?? [];
+  const getServed = (path: string) =>
+    added.some((route) => route.method === 'GET' && route.match(path) !== null);
   const routes = [
-    ...(options.routes ?? []).map(jsonRoute),
+    ...[...added, ...(options.desk ? deskRoutes(options.desk, getServed) : [])].map(jsonRoute),
     ...chainRoutes(options.source),
     ...(options.session ? [sessionRoute(options.session, options.token)] : []),
     events.route,
     metricsRoute(options.metrics),
+    deskFileRoute(),
+    ...deskAuthRoutes(options.token),
   ];
-  const dispatch = dispatcher(routes, options.token);
+  const dispatch = dispatcher(routes, options.token, options.webOwner ?? 'web');
   const server = createServer((req, res) => {
     dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });

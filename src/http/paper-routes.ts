@@ -55,7 +55,7 @@ export function paperRoutes(desk: TradingDesk): ApiRoute[] {
     {
       method: 'POST',
       match: exact('/api/place_order'),
-      handle: ({ body }) => {
+      handle: ({ body, pageOwner }) => {
         const parsed = orderBody.safeParse(body);
         if (!parsed.success)
           return { status: 400, body: { success: false, message: `bad order: ${ORDER_SHAPE}` } };
@@ -69,7 +69,7 @@ export function paperRoutes(desk: TradingDesk): ApiRoute[] {
         }
         try {
           const position = desk.placeOrder({
-            owner: order.owner ?? API_OWNER,
+            owner: pageOwner ?? order.owner ?? API_OWNER,
             chain: order.exchange,
             symbol: order.symbol,
             strike: order.strike,
@@ -105,12 +105,12 @@ export function paperRoutes(desk: TradingDesk): ApiRoute[] {
     {
       method: 'POST',
       match: exact('/api/exit'),
-      handle: ({ body }) => {
+      handle: ({ body, pageOwner }) => {
         const parsed = exitBody.safeParse(body);
         if (!parsed.success)
           return { status: 400, body: { success: false, message: `bad exit: ${EXIT_SHAPE}` } };
         const request = parsed.data;
-        const owner = request.owner ?? API_OWNER;
+        const owner = pageOwner ?? request.owner ?? API_OWNER;
         try {
           const closed = desk.exit(
             'position_id' in request
