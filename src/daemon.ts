@@ -1,6 +1,7 @@
 import type { AlertEngine } from './alerts/alert-engine.ts';
 import { startAlerts } from './app/alerts.ts';
 import { startApi } from './app/api.ts';
+import { chainHistory } from './app/history.ts';
 import { appContext } from './app/context.ts';
 import { startDailyJobs, type DailyJobs } from './app/daily-jobs.ts';
 import { startMarketData } from './app/market-data.ts';
@@ -101,14 +102,15 @@ export async function startDaemon(
     const { trackers, runCycles } = started.add(startTrackers(app, market, store, metrics));
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
-    const api = started.add(await startApi(app, { store, market, trackers, paper, metrics }));
+    const history = chainHistory(app, store);
+    const api = started.add(await startApi(app, { store, market, trackers, paper, metrics, history }));
     const jobs = { retention, ...alerts.daily, squareOff: paper.squareOffJob };
     const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,
       trackers,
       store,
-      commands: commandCore(app, { store, market, trackers, paper, playedSession }),
+      commands: commandCore(app, { store, market, trackers, paper, history, playedSession }),
       alerts: alerts.engine,
       session: market.session,
       clock,

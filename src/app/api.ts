@@ -1,7 +1,9 @@
 import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
 import type { DeskSource } from '../http/desk-routes.ts';
+import { historyRoutes } from '../http/history-routes.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
+import type { ChainHistory } from '../history/chain-history.ts';
 import type { Paper } from './paper.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
@@ -18,6 +20,7 @@ interface ApiDeps {
   trackers: readonly ChainTracker[];
   paper: Pick<Paper, 'onEvent' | 'routes'>;
   metrics: MetricsRegistry;
+  history: ChainHistory;
 }
 
 /** What the local JSON API serves: chain JSON, health, and the snapshot and paper events. */
@@ -94,11 +97,13 @@ export interface Api {
 
 /** The JSON API on HTTP_HOST:HTTP_PORT, and the metrics gauges it serves kept current. */
 export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
+  const { config } = app;
+  const history = historyRoutes(deps.history, () => config.chains, config.tracker.oiChangeWindows);
   const server = await startApiServer({
     ...app.config.http,
-    source: apiSource(app, deps),
+    source: { ...apiSource(app, deps), pastChainJson: history.pastChainJson },
     metrics: deps.metrics,
-    routes: deps.paper.routes,
+    routes: [...deps.paper.routes, ...history.routes],
     desk: deskSource(app, deps),
     session: deps.market.session,
   });

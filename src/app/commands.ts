@@ -112,6 +112,7 @@ export function commandCore(
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
     paper: Pick<Paper, 'book' | 'desk'>;
+    history?: CommandContext['history'];
     /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
     playedSession?: () => string | null;
   },
@@ -138,6 +139,7 @@ export function commandCore(
       session: market.session,
       ...(deps.playedSession ? { playedSession: deps.playedSession } : {}),
     }),
+    ...(deps.history ? { history: deps.history } : {}),
     now: () => clock.now(),
     firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
   });

@@ -14,11 +14,15 @@ export class MarketReplies {
 
   /** /chain: the option-chain table. */
   async chain(chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null): Promise<Reply> {
+    const figures =
+      `${snapshot.underlying} ${formatPrice(snapshot.underlyingPrice)} · ATM ${snapshot.atmStrike ?? 'N/A'}` +
+      ` · PCR ${formatPrice(snapshot.pcr)} · max pain ${snapshot.maxPain ?? 'N/A'} · expiry ${snapshot.expiry ?? 'N/A'}`;
+    const time = formatIstIso(snapshot.lastUpdate).slice(11, 19);
     const caption =
-      `${chainId} · ${snapshot.underlying} ${formatPrice(snapshot.underlyingPrice)} · ATM ${snapshot.atmStrike ?? 'N/A'}` +
-      ` · PCR ${formatPrice(snapshot.pcr)} · max pain ${snapshot.maxPain ?? 'N/A'} · expiry ${snapshot.expiry ?? 'N/A'}` +
-      ` · ${snapshot.status} · ${formatIstIso(snapshot.lastUpdate).slice(11, 19)} IST` +
-      (dataAgeS === null ? '' : ` · data ${dataAgeS.toFixed(1)} s old`);
+      snapshot.status === 'History'
+        ? `${chainId} · as of ${time} IST · history · ${formatIstIso(snapshot.lastUpdate).slice(0, 10)} · ${figures}`
+        : `${chainId} · ${figures} · ${snapshot.status} · ${time} IST` +
+          (dataAgeS === null ? '' : ` · data ${dataAgeS.toFixed(1)} s old`);
     const table = chainTextTable(snapshot, this.windows);
     return {
       text: caption,

@@ -1,3 +1,4 @@
+import type { ChainHistory } from '../history/chain-history.ts';
 import type { AlertSubscription } from '../store/alert-subscriptions.ts';
 import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
@@ -39,6 +40,8 @@ export interface CommandContext {
     /** Uses a web session; resolves with the Kite user id. */
     useEnctoken(enctoken: string): Promise<string>;
   };
+  /** The stored history (past chains, diffs, heatmaps, straddles); chat instants, not the API's. */
+  history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle'>;
   now?: () => number;
   /** How long a market-data command waits for a chain's first snapshot (the console uses 60 s). */
   firstSnapshotWaitMs?: number;

@@ -1,6 +1,9 @@
 import { alertsCommand } from './builtin/alerts.ts';
 import { buyCommand, sellCommand } from './builtin/order.ts';
 import { chainCommand } from './builtin/chain.ts';
+import { diffCommand } from './builtin/diff.ts';
+import { heatmapCommand } from './builtin/heatmap.ts';
+import { straddleCommand } from './builtin/straddle.ts';
 import { enctokenCommand, loginCommand, tokenCommand } from './builtin/kite-session.ts';
 import { exitCommand } from './builtin/exit.ts';
 import { helpCommand } from './builtin/help.ts';
@@ -19,6 +22,9 @@ const BUILT_IN: readonly CommandDefinition[] = [
   chainCommand,
   oiCommand,
   pcrCommand,
+  diffCommand,
+  heatmapCommand,
+  straddleCommand,
   buyCommand,
   sellCommand,
   exitCommand,

@@ -21,6 +21,8 @@ export interface ApiSource {
   chains(): readonly ChainSpec[];
   /** The chain's latest data, or null before its first cycle. */
   chainJson(chainId: string): ChainJson | null;
+  /** The chain at a past instant (`?at=`), as that cycle published it, or the refusal (400/404). */
+  pastChainJson?(chainId: string, at: string): { status: number; body: unknown };
   health(): {
     database: { ok: boolean; error?: string };
     chains: Record<string, { status: ChainStatus | 'Starting' }>;
@@ -179,11 +181,16 @@ function chainRoutes(source: ApiSource): Route[] {
     for (const spec of source.chains()) body[spec.id] = source.chainJson(spec.id);
     sendJson(res, 200, body);
   };
-  const oneChain: Route['serve'] = ({ res, params: [name = ''] }) => {
+  const oneChain: Route['serve'] = ({ res, params: [name = ''], query }) => {
     const spec = findChain(source.chains(), decodeURIComponent(name));
     if (!spec) {
       const known = source.chains().map((chain) => chain.id);
       return sendJson(res, 404, { error: `unknown chain "${name}"; tracked chains: ${known.join(', ')}` });
+    }
+    const at = query.get('at');
+    if (at !== null && source.pastChainJson) {
+      const past = source.pastChainJson(spec.id, at);
+      return sendJson(res, past.status, past.body);
     }
     const json = source.chainJson(spec.id);
     if (!json) return sendJson(res, 503, { error: `chain ${spec.id} has no data yet (starting)` });

@@ -23,8 +23,12 @@ export function headerFigures(snapshot: ChainSnapshot): [string, string][] {
   ];
 }
 
-/** `Live · 14:30:15 IST · age 1.2s`: the right-hand side of the header's first line. */
+/**
+ * `14:30:15 IST · age 1.2s`, the right-hand side of the header's first line; a stored cycle says
+ * `as of 10:30:00 IST · history` so no one takes it for live data.
+ */
 export function headerClock(snapshot: ChainSnapshot, dataAgeS: number | null): string {
+  if (snapshot.status === 'History') return `as of ${formatIstTime(snapshot.lastUpdate)} IST · history`;
   return `${formatIstTime(snapshot.lastUpdate)} IST · age ${formatAge(dataAgeS)}`;
 }
 
@@ -38,7 +42,7 @@ function drawTitleLine(
   ctx.textBaseline = 'middle';
   // Right: status and clock.
   const clock = headerClock(snapshot, dataAgeS);
-  const status = `● ${snapshot.status}`;
+  const status = snapshot.status === 'History' ? '' : `● ${snapshot.status}`;
   ctx.textAlign = 'right';
   setFont(ctx, font(21, 'sans'));
   const clockWidth = ctx.measureText(clock).width;

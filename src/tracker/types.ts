@@ -24,7 +24,7 @@ export interface OiPoint {
   ltp: number;
 }
 
-export type ChainStatus = 'Starting' | 'Live' | 'Stale' | 'Disconnected' | 'Closed';
+export type ChainStatus = 'Starting' | 'Live' | 'Stale' | 'Disconnected' | 'Closed' | 'History';
 export type Moneyness = 'ITM' | 'ATM' | 'OTM';
 export type Buildup = 'Long Buildup' | 'Short Buildup' | 'Short Covering' | 'Long Unwinding';
 

@@ -1,0 +1,138 @@
+/**
+ * Past cycles brought back exactly: a stored cycle's record plus the observations it could see, fed to
+ * the same analytics the live cycle ran (`computeChainSnapshot`), give back the snapshot it published.
+ */
+import type { CycleStore } from '../store/cycle-store.ts';
+import type { InstrumentRecord, StoredCycle } from '../store/types.ts';
+import { computeChainSnapshot } from '../tracker/chain-analytics.ts';
+import { oiWindows } from '../tracker/oi-change.ts';
+import type { OiLookup } from '../tracker/oi-history.ts';
+import { atmStrike } from '../tracker/strikes.ts';
+import type { ChainSnapshot, ChainStatus } from '../tracker/types.ts';
+import { DAY_MS, formatIstIso, istDateOf, istMidnight, istWallClock } from '../util/ist.ts';
+import { HistoryError } from './instant.ts';
+import { StoredHistory } from './stored-history.ts';
+
+export type CycleReads = Pick<CycleStore, 'atOrBefore' | 'first' | 'between' | 'instruments' | 'points'>;
+
+/** One stored cycle and the snapshot it published. */
+export interface PastSnapshot {
+  cycle: StoredCycle;
+  snapshot: ChainSnapshot;
+}
+
+/** A stored cycle, its snapshot, and the history it saw (for options beyond its rows). */
+export interface PastCycle extends PastSnapshot {
+  history: OiLookup;
+}
+
+const NO_QUOTES = new Map<number, never>();
+const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
+
+/** The snapshot the cycle published, from its record, its expiry's instruments and the history it saw. */
+export function recomputeCycle(
+  cycle: StoredCycle,
+  instruments: readonly InstrumentRecord[],
+  history: OiLookup,
+): ChainSnapshot {
+  const { settings } = cycle;
+  const option = (row: InstrumentRecord) => ({ token: row.token, symbol: row.symbol, strike: row.strike });
+  const snapshot = computeChainSnapshot({
+    spec: { id: cycle.chainId, strikeStep: settings.strikeStep },
+    underlying: settings.underlying,
+    underlyingPrice: cycle.underlyingPrice,
+    now: cycle.time,
+    expiry: cycle.expiry,
+    listedStrikes: instruments.map((row) => row.strike),
+    strikesEachSide: settings.strikesEachSide,
+    calls: instruments.filter((row) => row.optionType === 'CE').map(option),
+    puts: instruments.filter((row) => row.optionType === 'PE').map(option),
+    quotes: NO_QUOTES,
+    history,
+    windows: oiWindows(
+      settings.windows.map((window) => window.minutes),
+      settings.windows.map((window) => window.thresholdPct),
+    ),
+    wholeChain: null,
+    status: cycle.status as ChainStatus,
+    notes: cycle.notes,
+    rate: settings.rate,
+  });
+  return {
+    ...snapshot,
+    underlyingChange: cycle.underlyingChange,
+    pcrAll: cycle.pcrAll,
+    maxPain: cycle.maxPain,
+    support: cycle.support,
+    resistance: cycle.resistance,
+  };
+}
+
+/** The instruments that can be shown around the cycle's ATM (the only ones whose points it needs). */
+function aroundAtm(cycle: StoredCycle, instruments: readonly InstrumentRecord[]): InstrumentRecord[] {
+  if (cycle.underlyingPrice === null) return [];
+  const { strikeStep, strikesEachSide } = cycle.settings;
+  const atm = atmStrike(cycle.underlyingPrice, strikeStep);
+  const reach = (strikesEachSide + 0.5) * strikeStep;
+  return instruments.filter((row) => Math.abs(row.strike - atm) <= reach);
+}
+
+export class PastChains {
+  constructor(private readonly cycles: CycleReads) {}
+
+  /**
+   * The latest stored cycle of the chain at or before `instant` on the same IST day, as published;
+   * its history also holds `alsoTokens`.
+   */
+  at(chainId: string, instant: number, alsoTokens: readonly number[] = []): PastCycle {
+    const dayStart = istMidnight(instant);
+    const cycle = this.cycles.atOrBefore(chainId, instant, dayStart);
+    if (!cycle) throw this.nothingBefore(chainId, instant);
+    const instruments = cycle.expiry === null ? [] : this.cycles.instruments(chainId, cycle.expiry);
+    const needed = aroundAtm(cycle, instruments);
+    const history = new StoredHistory(
+      this.cycles.points(
+        [...new Set([...needed.map((row) => row.token), ...alsoTokens])],
+        dayStart,
+        cycle.time,
+      ),
+    );
+    const seen = history.at(cycle);
+    return { cycle, snapshot: recomputeCycle(cycle, needed, seen), history: seen };
+  }
+
+  /** Every stored cycle of the chain on the IST day `date`, as published, ascending; 404 when there is none. */
+  day(chainId: string, date: string): PastSnapshot[] {
+    const dayStart = istWallClock(date, '00:00');
+    const cycles = this.cycles.between(chainId, dayStart, dayStart + DAY_MS - 1);
+    if (cycles.length === 0) throw new HistoryError(`${chainId} has no stored cycles on ${date}`, 404);
+    const byExpiry = new Map<string, InstrumentRecord[]>();
+    for (const cycle of cycles) {
+      if (cycle.expiry !== null && !byExpiry.has(cycle.expiry))
+        byExpiry.set(cycle.expiry, this.cycles.instruments(chainId, cycle.expiry));
+    }
+    const tokens = [...byExpiry.values()].flat().map((row) => row.token);
+    const history = new StoredHistory(this.cycles.points(tokens, dayStart, cycles.at(-1)!.time));
+    return cycles.map((cycle) => ({
+      cycle,
+      snapshot: recomputeCycle(
+        cycle,
+        cycle.expiry === null ? [] : byExpiry.get(cycle.expiry)!,
+        history.at(cycle),
+      ),
+    }));
+  }
+
+  private nothingBefore(chainId: string, instant: number): HistoryError {
+    const date = istDateOf(instant);
+    const dayStart = istMidnight(instant);
+    const first = this.cycles.first(chainId, dayStart, dayStart + DAY_MS);
+    return new HistoryError(
+      first
+        ? `${chainId} has no stored cycle on ${date} at or before ${hhmm(instant)} IST; ` +
+            `the first stored minute that day is ${hhmm(first.time)} IST`
+        : `${chainId} has no stored cycles on ${date}`,
+      404,
+    );
+  }
+}
