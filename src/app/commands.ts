@@ -12,6 +12,7 @@ import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { istMidnight } from '../util/ist.ts';
+import { readBookStats } from '../paper/book-stats.ts';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -56,6 +57,8 @@ export function commandContext(deps: {
   oiReply: CommandContext['oiReply'];
   pcrReply: (chainId: string, points: { time: number; pcr: number }[]) => Promise<Reply>;
   pcrHistory: (chainId: string) => { time: number; pcr: number }[];
+  /** The paper book's closed-trade statistics of one owner over the last `days` IST days. */
+  bookStats: CommandContext['trading']['stats'];
   startedAt: number;
   alerts: CommandContext['alerts'];
   session: NonNullable<CommandContext['session']> & { readonly state: string };
@@ -83,7 +86,9 @@ export function commandContext(deps: {
       openPositions: (owner, chainId) => book.openPositions({ owner, chainId }),
       pnl: (owner) => book.pnl(owner),
       dailyRealized: (owner) => book.dailyRealized(owner),
+      stats: (owner, days) => deps.bookStats(owner, days),
     },
+    lotSize: (chainId) => trackerOf(chainId)?.tradableOptions()[0]?.lotSize || null,
     status: () => ({
       version: VERSION,
       uptimeS: (Date.now() - deps.startedAt) / 1000,
@@ -134,6 +139,7 @@ export function commandCore(
         store
           .underlyingHistory(chainId, istMidnight(clock.now()))
           .flatMap((point) => (point.pcr === null ? [] : [{ time: point.time, pcr: point.pcr }])),
+      bookStats: (owner, days) => readBookStats(store.paperStore(), { owner, days, now: clock.now() }),
       startedAt: app.startedAt,
       alerts: store.alertSubscriptions(),
       session: market.session,

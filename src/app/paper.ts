@@ -2,6 +2,7 @@ import type { ApiRoute } from '../http/api-server.ts';
 import { paperRoutes } from '../http/paper-routes.ts';
 import type { Tick } from '../kite/types.ts';
 import type { Logger } from '../log.ts';
+import { readBookStats } from '../paper/book-stats.ts';
 import { PaperBook } from '../paper/paper-book.ts';
 import { PaperTradingDesk } from '../paper/trading-desk.ts';
 import type { OiStore } from '../store/oi-store.ts';
@@ -104,7 +105,9 @@ export function startPaper(
   return {
     book,
     desk,
-    routes: paperRoutes(desk),
+    routes: paperRoutes(desk, ({ owner, days }) =>
+      readBookStats(store.paperStore(), { owner, days, now: clock.now() }),
+    ),
     squareOffJob,
     onEvent: (listener) => forwardEvents(book, listener),
     stop: () => void market.ticker.off('ticks', onTicks),

@@ -1,5 +1,6 @@
 import type { ChainHistory } from '../history/chain-history.ts';
 import type { AlertSubscription } from '../store/alert-subscriptions.ts';
+import type { BookStatsReport } from '../paper/book-stats.ts';
 import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
@@ -26,6 +27,8 @@ export interface CommandContext {
     openPositions(owner: string, chainId?: string): PositionJson[];
     pnl(owner: string): Record<string, { realized_today: number; mtm: number; realized_all_time: number }>;
     dailyRealized(owner: string): { day: string; chain: string; realized_pnl: number }[];
+    /** The book's closed-trade statistics over the last `days` IST calendar days, today included. */
+    stats(owner: string, days: number): BookStatsReport;
   };
   status(): StatusReport;
   alerts: {
@@ -42,6 +45,8 @@ export interface CommandContext {
   };
   /** The stored history (past chains, diffs, heatmaps, straddles); chat instants, not the API's. */
   history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle'>;
+  /** Units per lot of the chain's options (for per-lot figures), or null when the listing is not loaded. */
+  lotSize?(chainId: string): number | null;
   now?: () => number;
   /** How long a market-data command waits for a chain's first snapshot (the console uses 60 s). */
   firstSnapshotWaitMs?: number;

@@ -6,12 +6,14 @@ import { heatmapCommand } from './builtin/heatmap.ts';
 import { straddleCommand } from './builtin/straddle.ts';
 import { enctokenCommand, loginCommand, tokenCommand } from './builtin/kite-session.ts';
 import { exitCommand } from './builtin/exit.ts';
+import { greeksCommand } from './builtin/greeks.ts';
 import { helpCommand } from './builtin/help.ts';
 import { oiCommand } from './builtin/oi.ts';
 import { pcrCommand } from './builtin/pcr.ts';
 import { pnlCommand } from './builtin/pnl.ts';
 import { positionsCommand } from './builtin/positions.ts';
 import { startCommand } from './builtin/start.ts';
+import { statsCommand } from './builtin/stats.ts';
 import { statusCommand } from './builtin/status.ts';
 import type { CommandDefinition, CommandLookup } from './command.ts';
 
@@ -22,6 +24,7 @@ const BUILT_IN: readonly CommandDefinition[] = [
   chainCommand,
   oiCommand,
   pcrCommand,
+  greeksCommand,
   diffCommand,
   heatmapCommand,
   straddleCommand,
@@ -30,6 +33,7 @@ const BUILT_IN: readonly CommandDefinition[] = [
   exitCommand,
   positionsCommand,
   pnlCommand,
+  statsCommand,
   alertsCommand,
   statusCommand,
   loginCommand,

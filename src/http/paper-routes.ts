@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { StoreWriteError } from '../store/write-gate.ts';
 import type { TradingDesk } from '../paper/types.ts';
+import { parseStatsDays, statsJson, type BookStatsReport } from '../paper/book-stats.ts';
 import type { ApiRoute } from './api-server.ts';
 
 const API_OWNER = 'api';
@@ -49,9 +50,30 @@ function refusal(error: unknown): { status: number; body: unknown } {
 
 const exact = (path: string) => (candidate: string) => (candidate === path ? [] : null);
 
-/** The seed's paper-trading routes: place_order, positions, exit. */
-export function paperRoutes(desk: TradingDesk): ApiRoute[] {
+/** The closed-trade statistics of one book (every book without `owner`) over the last `days` IST days. */
+export type BookStatsSource = (request: { owner?: string; days: number }) => BookStatsReport;
+
+/** `GET /api/stats?owner=&days=`: 400 with what is accepted for a bad `days`. */
+function statsRoute(stats: BookStatsSource): ApiRoute {
+  return {
+    method: 'GET',
+    match: exact('/api/stats'),
+    handle: ({ query }) => {
+      try {
+        const days = parseStatsDays(query.get('days'));
+        const owner = query.get('owner')?.trim() || undefined;
+        return { status: 200, body: statsJson(stats(owner === undefined ? { days } : { owner, days })) };
+      } catch (error) {
+        return refusal(error);
+      }
+    },
+  };
+}
+
+/** The seed's paper-trading routes: place_order, positions, exit; and the book's statistics when given. */
+export function paperRoutes(desk: TradingDesk, stats?: BookStatsSource): ApiRoute[] {
   return [
+    ...(stats ? [statsRoute(stats)] : []),
     {
       method: 'POST',
       match: exact('/api/place_order'),

@@ -64,6 +64,17 @@ export interface RealizedFilter extends OwnerChainFilter {
   untilMs?: number;
 }
 
+/** A closed position as the book's statistics read it. */
+export interface ClosedTradeRecord {
+  id: string;
+  chainId: string;
+  owner: string;
+  exitTime: number;
+  /** As stored: 'Target Hit (+25)', 'Stop Loss (-25)', 'Manual Exit', 'Square-off'. */
+  exitReason: string;
+  realizedPaise: number;
+}
+
 export interface DailyRealized {
   /** IST calendar day, 'YYYY-MM-DD'. */
   day: string;
@@ -101,6 +112,8 @@ export class PaperStore {
   private readonly closedStmt: Database.Statement;
   private readonly dailyStmt: Database.Statement;
   private readonly totalStmt: Database.Statement;
+  private readonly tradesStmt: Database.Statement;
+  private readonly ownerTradesStmt: Database.Statement;
   private readonly openTx: (position: NewPosition) => string;
   private readonly closeTx: (exits: readonly PositionExit[]) => void;
 
@@ -136,6 +149,11 @@ export class PaperStore {
     this.totalStmt = db
       .prepare(`SELECT COALESCE(SUM(realized_paise), 0) FROM paper_positions WHERE ${CLOSED_WHERE}`)
       .pluck();
+    // Range scans of paper_positions_closed (exit_time, owner, chain): exit time first, then the owner.
+    const trades = `SELECT id, chain, owner, exit_time, exit_reason, realized_paise FROM paper_positions
+      WHERE exit_time IS NOT NULL AND exit_time >= @since AND exit_time < @until`;
+    this.tradesStmt = db.prepare(`${trades} ORDER BY exit_time, id`);
+    this.ownerTradesStmt = db.prepare(`${trades} AND owner = @owner ORDER BY exit_time, id`);
 
     this.openTx = db.transaction((p: NewPosition) => {
       const id = positionId(p.chainId, this.nextSeqStmt.get(p.chainId) as number);
@@ -211,6 +229,22 @@ export class PaperStore {
   closedBetween(fromMs: number, toMs: number, filter: OwnerChainFilter = {}): PositionRecord[] {
     const params = bind({ ...filter, sinceMs: fromMs, untilMs: toMs });
     return (this.closedStmt.all(params) as Row[]).map(toRecord);
+  }
+
+  /** Closed trades with exit times in [sinceMs, untilMs), of one owner (every owner when undefined), by exit time. */
+  closedTrades(sinceMs: number, untilMs: number, owner?: string): ClosedTradeRecord[] {
+    const rows =
+      owner === undefined
+        ? this.tradesStmt.all({ since: sinceMs, until: untilMs })
+        : this.ownerTradesStmt.all({ since: sinceMs, until: untilMs, owner });
+    return (rows as Row[]).map((row) => ({
+      id: row.id as string,
+      chainId: row.chain as string,
+      owner: row.owner as string,
+      exitTime: row.exit_time as number,
+      exitReason: (row.exit_reason as string | null) ?? '',
+      realizedPaise: (row.realized_paise as number | null) ?? 0,
+    }));
   }
 
   /** Realized P&L per IST day, owner and chain (ascending), over exits in the filter's range. */

@@ -31,6 +31,9 @@ const context: CommandContext = {
       owner === 'telegram:1001' ? [position({ owner, side: 'BUY', chain: 'NSE' })] : [],
     pnl: () => ({}),
     dailyRealized: () => [],
+    stats: () => {
+      throw new Error('no /stats in this test');
+    },
   },
   status: () => ({ version: '0.1.0', uptimeS: 75, marketData: 'sim', tickerConnections: 1, chains: [] }),
   alerts: {

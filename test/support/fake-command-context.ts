@@ -45,6 +45,7 @@ export function fakeCommandContext(overrides: FakeCommandContextOverrides = {}):
       openPositions: () => [],
       pnl: () => ({}),
       dailyRealized: () => [],
+      stats: noTrading,
       ...trading,
     },
     alerts: {
