@@ -83,12 +83,17 @@ function diffSide(from: { oi: number; ltp: number } | null, to: OptionRow | unde
   };
 }
 
-/** The column ends of a day's heatmap: every 5 minutes from 09:15, or every cycle when there are fewer cycles. */
+/**
+ * The column ends of a day's heatmap: every 5 minutes from 09:15 (from the first stored cycle on) and
+ * the last cycle, or every cycle when there are fewer cycles.
+ */
 function columnEnds(snapshots: readonly PastSnapshot[], date: string): number[] {
   const times = snapshots.map((past) => past.cycle.time);
   const last = times.at(-1)!;
   const ends: number[] = [];
-  for (let end = istWallClock(date, SESSION_OPEN); end <= last; end += HEATMAP_STEP_MS) ends.push(end);
+  for (let end = istWallClock(date, SESSION_OPEN); end <= last; end += HEATMAP_STEP_MS) {
+    if (end >= times[0]!) ends.push(end);
+  }
   if (ends.at(-1) !== last) ends.push(last);
   return ends.length > times.length ? times : ends;
 }

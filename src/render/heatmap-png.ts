@@ -30,7 +30,7 @@ const AXIS_HEIGHT = 26;
 const STRIKE_WIDTH = 72;
 const GAP = 6;
 const ROW_HEIGHT = 22;
-const EMPTY_CELL = PALETTE.columnHeader;
+const EMPTY_CELL = '#3b4252';
 const BREACH_OUTLINE = '#fde047';
 
 interface Geometry {
