@@ -1,6 +1,6 @@
 #!/bin/sh
 # Idempotent set-up for a fresh Debian machine with Node 20: system libraries that
-# node-canvas builds against (and systemd-analyze for the tests), then the npm dependencies
+# node-canvas builds against (and, for the tests, systemd-analyze and chromium), then the npm dependencies
 # (native addons build from source).
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,9 +9,11 @@ missing=""
 for pkg in libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
 done
-# The tests verify the systemd unit with systemd-analyze (package systemd); only they need it.
-if [ "${npm_lifecycle_event:-}" = pretest ] && ! command -v systemd-analyze >/dev/null 2>&1; then
-  missing="$missing systemd"
+# The tests verify the systemd unit with systemd-analyze (package systemd) and drive the desk in Debian's
+# chromium (through playwright-core, which downloads no browser); only they need them.
+if [ "${npm_lifecycle_event:-}" = pretest ]; then
+  command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
 fi
 if [ -n "$missing" ]; then
   echo "setup: installing Debian packages:$missing"

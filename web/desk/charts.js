@@ -87,7 +87,7 @@ function drawBars(frame, { categories, series, format, highlight }) {
   const y = yAxis(frame, 0, max * 1.05, format);
   const band = plot.w / categories.length;
   const barWidth = Math.max(1, (band * 0.8) / series.length);
-  const every = Math.ceil(34 / band);
+  const every = Math.ceil(44 / band);
   categories.forEach((category, i) => {
     const x = plot.x + i * band;
     if (category === highlight) {
@@ -136,7 +136,11 @@ function drawLines(frame, { series, format, reference }) {
   // Less than a step of data: its first and last times instead.
   const marks = first > t1 ? [...new Set([t0, t1])] : [];
   for (let t = first; t <= t1; t += stepMs) marks.push(t);
-  for (const t of marks) ctx.fillText(istHourMinute(t), x(t), plot.y + plot.h + 6);
+  for (const t of marks) {
+    const label = istHourMinute(t);
+    const half = ctx.measureText(label).width / 2;
+    ctx.fillText(label, Math.min(Math.max(x(t), half + 2), frame.width - half - 2), plot.y + plot.h + 6);
+  }
   if (Number.isFinite(reference) && reference > min && reference < max) {
     ctx.strokeStyle = color('muted');
     ctx.setLineDash([4, 4]);

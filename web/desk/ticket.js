@@ -41,7 +41,8 @@ export function ticketPanel({ place }) {
   const showUnits = () => {
     const size = lotSize();
     const count = Number(lots.input.value);
-    units.textContent = size ? `${count * size} units (lot ${size})` : 'lot size not known yet';
+    const most = defaults ? ` · at most ${defaults.max_qty_lots} lots` : '';
+    units.textContent = `${size ? `${count * size} units (lot ${size})` : 'lot size not known yet'}${most}`;
   };
   lots.input.addEventListener('input', showUnits);
   form.addEventListener('submit', async (event) => {
@@ -67,7 +68,6 @@ export function ticketPanel({ place }) {
     element,
     setDefaults(next) {
       defaults = next;
-      lots.input.max = String(next.max_qty_lots);
     },
     pick(chainId, option) {
       picked = { chainId, option };
@@ -78,6 +78,8 @@ export function ticketPanel({ place }) {
       showUnits();
       hint.hidden = true;
       form.hidden = false;
+      // On a phone the ticket sits below the chain.
+      element.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     },
   };
 }
