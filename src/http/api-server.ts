@@ -98,6 +98,7 @@ const SESSION_BODY =
   'expected a JSON object {"enctoken": "<the enctoken cookie>", "user_id": "<Kite user id>"}';
 const USER_ID = /^[A-Za-z0-9]{2,16}$/;
 const KEEP_ALIVE_MS = 15_000;
+const RECONNECT_MS = 2000;
 const DEGRADED_STATUSES = new Set(['Stale', 'Disconnected']);
 
 class BadRequest extends Error {}
@@ -226,7 +227,8 @@ function eventStream(source: ApiSource): { route: Route; close(): void } {
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
     });
-    res.write(': connected\n\n');
+    // A browser's EventSource comes back this long after the stream drops.
+    res.write(`retry: ${RECONNECT_MS}\n: connected\n\n`);
     streams.add(res);
     req.on('close', () => streams.delete(res));
   };
