@@ -9,6 +9,7 @@ import { cycleCompute } from './bench/cycle-compute.ts';
 import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
 import { decodeVsKiteconnect } from './bench/decode-vs-kiteconnect.ts';
 import { exitLatencyTicks } from './bench/exit-latency-ticks.ts';
+import { historyBenches } from './bench/history.ts';
 import { recoveryLoadDay } from './bench/recovery-load-day.ts';
 import { renderChainPng } from './bench/render-chain-png.ts';
 import { tickToMtm } from './bench/tick-to-mtm.ts';
@@ -26,6 +27,7 @@ const benches: Record<string, Bench> = {
   exit_latency_ticks: exitLatencyTicks,
   tick_to_mtm_us: tickToMtm,
   render_chain_png: renderChainPng,
+  history: historyBenches,
   command_chain_p50: commandChainP50,
   telegram_chain_roundtrip: telegramChainRoundtrip,
   alert_latency: alertLatency,

@@ -1,6 +1,7 @@
 /**
  * db_bytes_30_days: the database file after 30 trading days at default settings (both chains,
- * 26 options each, a cycle every 30 s from 09:15 to 15:30 IST, underlying snapshots, daily retention
+ * 26 options each, a cycle every 30 s from 09:15 to 15:30 IST with its published record, underlying
+ * snapshots, daily retention
  * prune of 30 days as the daemon runs it), in MB after a WAL checkpoint. Baseline: the same data in a
  * naive row-per-observation rowid table with text timestamp, symbol and exchange columns, as the
  * original product stored it.
@@ -22,7 +23,7 @@ const FIRST_DAY = '2026-10-01';
 const MB = 1024 * 1024;
 
 /** The first `count` weekdays on or after `first`. */
-function tradingDays(first: string, count: number): string[] {
+export function tradingDays(first: string, count: number): string[] {
   const days: string[] = [];
   for (let date = first; days.length < count; date = istAddDays(date, 1)) {
     const weekday = istWeekday(date);

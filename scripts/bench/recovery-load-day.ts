@@ -29,6 +29,8 @@ const DAY = '2026-11-24';
 
 export interface SyntheticChain {
   chainId: string;
+  /** The index's display name. */
+  underlying: string;
   optionName: string;
   optionsExchange: string;
   segmentCode: number;
@@ -43,6 +45,7 @@ export interface SyntheticChain {
 export const SYNTHETIC_CHAINS: readonly SyntheticChain[] = [
   {
     chainId: 'NSE',
+    underlying: 'NIFTY 50',
     optionName: 'NIFTY',
     optionsExchange: 'NFO',
     segmentCode: 2,
@@ -54,6 +57,7 @@ export const SYNTHETIC_CHAINS: readonly SyntheticChain[] = [
   },
   {
     chainId: 'BSE',
+    underlying: 'SENSEX',
     optionName: 'SENSEX',
     optionsExchange: 'BFO',
     segmentCode: 4,
@@ -132,12 +136,39 @@ export function generateChainDay(
       return { token: o.instrument.token, time, oi: o.oi, ltp: Math.round(o.ltp * 100) / 100 };
     });
     const atm = Math.round(price / chain.strikeStep) * chain.strikeStep;
+    const underlyingPrice = Math.round(price * 100) / 100;
     onCycle({
       chainId: chain.chainId,
       time,
-      underlyingPrice: Math.round(price * 100) / 100,
+      underlyingPrice,
       atm,
       observations,
+      published: {
+        chainId: chain.chainId,
+        time,
+        expiry,
+        status: 'Live',
+        underlyingPrice,
+        underlyingChange: Math.round((underlyingPrice - chain.referenceLevel) * 100) / 100,
+        pcrAll: Math.round((0.7 + random() * 0.6) * 10_000) / 10_000,
+        maxPain: atm,
+        support: atm - 2 * chain.strikeStep,
+        resistance: atm + 2 * chain.strikeStep,
+        notes: [],
+        historySince: open - 9.25 * 3_600_000,
+        settings: {
+          underlying: chain.underlying,
+          strikeStep: chain.strikeStep,
+          strikesEachSide: 5,
+          windows: [
+            { minutes: 5, thresholdPct: 8 },
+            { minutes: 10, thresholdPct: 10 },
+            { minutes: 15, thresholdPct: 15 },
+            { minutes: 30, thresholdPct: 25 },
+          ],
+          rate: 0.1,
+        },
+      },
     });
   }
 }

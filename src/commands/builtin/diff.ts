@@ -12,7 +12,7 @@ export const diffCommand: CommandDefinition = {
   summary: 'how OI and LTP changed between two minutes, strike by strike',
   arguments: [
     chainArgument(false),
-    instantArgument('from', 'from: 10:30, 2026-11-27 10:30 or -30m', true),
+    instantArgument('from', 'from: 10:30, 2026-11-27 10:30 or -30m'),
     instantArgument('to', 'to (default now): 11:15, 2026-11-27 11:15 or -5m'),
   ],
   image: true,
