@@ -199,7 +199,7 @@ describe('the desk', () => {
     expect(after).toEqual(expectedPanel(event.data as ChainJson));
   }, 20_000);
 
-  it('places an order from a row into WEB_OWNER’s book, shows refusals in the API’s words, and exits it', async () => {
+  it('places an order from a row into WEB_OWNER’s book, shows refusals in the API’s words, exits one and all', async () => {
     const defaults = await api<{ chains: Record<string, { lot_size: number }>; max_qty_lots: number }>(
       '/api/defaults',
     );
@@ -248,6 +248,22 @@ describe('the desk', () => {
     );
     await page.locator(`.closed-book tr[data-position-id="${position.id}"]`).waitFor();
     expect(await row.count()).toBe(0);
+
+    // Two more, then "Exit all": the first click arms it, the second closes both.
+    await ticket.locator('button.sell').click();
+    await ticket.locator('button.buy').click();
+    await expect.poll(() => page.locator('.open-book tr[data-position-id]').count()).toBe(2);
+    await page.locator('button.exit-all').click();
+    expect(await api<Book>('/api/positions?owner=web')).toMatchObject({ NSE: { open_positions: [{}, {}] } });
+    await page.locator('button.exit-all[data-armed="true"]').click();
+    await waitFor(
+      async () => (await api<Book>('/api/positions?owner=web')).NSE!.open_positions.length === 0,
+      {
+        what: 'every web position closed',
+      },
+    );
+    await page.locator('.open-positions .book-empty').waitFor();
+    expect(await page.locator('.closed-book tr[data-position-id]').count()).toBe(3);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desk-1280.png'), fullPage: true });
   }, 30_000);
 

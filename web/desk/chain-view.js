@@ -180,7 +180,7 @@ function renderHeader(header, json) {
  */
 export function chainPanel(chainId, { onPick, charts }) {
   const header = headerSkeleton();
-  const table = el('table', { class: 'chain-table' });
+  const table = el('table', { class: 'chain-table' }, el('caption', {}, 'Waiting for the first cycle…'));
   const wrap = el('div', { class: 'table-wrap' }, table);
   const element = el(
     'section',

@@ -5,6 +5,8 @@ import { formatPrice, formatRupees } from './format.js';
 const ARMED_MS = 4000;
 const pnlClass = (value) => (value > 0 ? 'up' : value < 0 ? 'down' : undefined);
 const sideQty = (position) => `${position.side === 'BUY' ? 'B' : 'S'} ${position.qty}`;
+/** `NSE 25600 CE`: shorter than the trading symbol, which the cell's tooltip gives. */
+const optionName = (position) => `${position.exchange} ${position.strike} ${position.type}`;
 
 function openTable(positions, onExit) {
   return el(
@@ -19,7 +21,7 @@ function openTable(positions, onExit) {
       el(
         'tr',
         { dataset: { positionId: position.id } },
-        el('td', { class: 'symbol', title: position.id }, position.symbol),
+        el('td', { class: 'symbol', title: `${position.id} · ${position.symbol}` }, optionName(position)),
         el('td', {}, sideQty(position)),
         el('td', {}, formatPrice(position.entry_price)),
         el('td', { dataset: { field: 'ltp' } }, formatPrice(position.current_price)),
@@ -47,7 +49,12 @@ function closedTable(positions) {
       el(
         'tr',
         { dataset: { positionId: position.id } },
-        el('td', { class: 'symbol', title: position.exit_reason }, position.symbol),
+        el(
+          'td',
+          { class: 'symbol', title: `${position.id} · ${position.symbol} · ${position.exit_reason}` },
+          optionName(position),
+          el('small', { class: 'reason' }, position.exit_reason),
+        ),
         el('td', {}, sideQty(position)),
         el('td', {}, formatPrice(position.entry_price)),
         el('td', {}, formatPrice(position.exit_price)),
