@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The desk's files: plain HTML, CSS and ES modules, served as they are (no build step, no CDN). */
-export const DESK_DIR = path.resolve(import.meta.dirname, '../../web/desk');
+export const DESK_DIR = path.resolve(import.meta.dirname, 'desk');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
