@@ -10,6 +10,8 @@ const LONG_FIRST = [
   /test\/soak\//,
   /test\/faults\//,
   /test\/e2e\//,
+  /test\/history\//,
+  /test\/web\//,
   /test\/ops\//,
   /test\/hostile\//,
   /test\/bots\//,
