@@ -3,32 +3,14 @@
  * puts right; each side OI then and now, the change (green added, red shed) and its %, and the LTP move.
  */
 import { createCanvas, type CanvasRenderingContext2D } from 'canvas';
+import type { DiffJson, DiffSide } from '../history/chain-history.ts';
 import { SCALE } from './chain-table-layout.ts';
 import { PALETTE } from './colors.ts';
 import { ensureRenderFonts, fitFont, font, setFont } from './fonts.ts';
 import { formatChange, formatLevel, formatOi, formatPrice } from './oi-format.ts';
 
-export interface DiffSideData {
-  oi_from: number | null;
-  oi_to: number | null;
-  change: number | null;
-  change_pct: number | null;
-  ltp_from: number | null;
-  ltp_to: number | null;
-}
-
-export interface DiffData {
-  exchange: string;
-  from: string;
-  to: string;
-  underlying_price_from: number | null;
-  underlying_price_to: number | null;
-  atm_from: number | null;
-  atm_to: number | null;
-  pcr_from: number | null;
-  pcr_to: number | null;
-  rows: readonly { strike: number; ce: DiffSideData; pe: DiffSideData }[];
-}
+export type DiffData = DiffJson;
+type DiffSideData = DiffSide;
 
 const WIDTH = 1200;
 const PAD = 16;

@@ -4,22 +4,12 @@
  * path drawn through the columns. At most 1280 CSS px wide, drawn at 2× for phones.
  */
 import { createCanvas, type CanvasRenderingContext2D } from 'canvas';
+import type { HeatmapJson } from '../history/chain-history.ts';
 import { PALETTE, rgbOf } from './colors.ts';
 import { ensureRenderFonts, fitFont, font, setFont } from './fonts.ts';
 import { SCALE } from './chain-table-layout.ts';
 
-export interface HeatmapData {
-  exchange: string;
-  date: string;
-  window: number;
-  /** IST ISO instants, one per column. */
-  columns: readonly string[];
-  strikes: readonly number[];
-  ce: readonly (readonly (number | null)[])[];
-  pe: readonly (readonly (number | null)[])[];
-  atm: readonly (number | null)[];
-  breaches: { ce: readonly (readonly boolean[])[]; pe: readonly (readonly boolean[])[] };
-}
+export type HeatmapData = HeatmapJson;
 
 const MAX_WIDTH = 1280;
 const MARGIN = 14;
