@@ -110,7 +110,7 @@ export async function startDaemon(
       apiUrl: api.url,
       trackers,
       store,
-      commands: commandCore(app, { store, market, trackers, paper, history, playedSession }),
+      commands: commandCore(app, { store, market, trackers, paper, history, playedSession, metrics }),
       alerts: alerts.engine,
       session: market.session,
       clock,

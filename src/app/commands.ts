@@ -11,6 +11,8 @@ import type { PaperTradingDesk } from '../paper/trading-desk.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
+import type { MetricsRegistry } from '../http/metrics.ts';
+import { RenderOnce } from '../render/render-once.ts';
 import { istMidnight } from '../util/ist.ts';
 import { readBookStats } from '../paper/book-stats.ts';
 
@@ -25,9 +27,27 @@ const FIRST_SNAPSHOT_WAIT_MS = 60_000;
 const hasRows = (snapshot: ChainSnapshot | null): snapshot is ChainSnapshot =>
   snapshot !== null && snapshot.calls.length > 0 && snapshot.status !== 'Starting';
 
-/** The latest snapshot with rows, waiting up to `waitMs` for the chain's first one. */
-async function snapshotOf(tracker: ChainTracker, waitMs: number): Promise<ChainSnapshot | null> {
-  const current = tracker.current();
+/**
+ * The snapshots the trackers published, by chain: each cycle's own figures, without the live ticks
+ * `current()` lays over them, so a picture rendered once per cycle shows what its caption says.
+ */
+function publishedSnapshots(
+  trackers: readonly ChainTracker[],
+): (tracker: ChainTracker) => ChainSnapshot | null {
+  const published = new Map<string, ChainSnapshot>();
+  for (const tracker of trackers)
+    tracker.on('snapshot', (snapshot) => published.set(tracker.spec.id, snapshot));
+  // Before the first cycle this context saw, the tracker's latest (a recovered or earlier cycle).
+  return (tracker) => published.get(tracker.spec.id) ?? tracker.current();
+}
+
+/** The latest published snapshot with rows, waiting up to `waitMs` for the chain's first one. */
+async function snapshotOf(
+  tracker: ChainTracker,
+  latest: (tracker: ChainTracker) => ChainSnapshot | null,
+  waitMs: number,
+): Promise<ChainSnapshot | null> {
+  const current = latest(tracker);
   if (hasRows(current) || waitMs <= 0) return hasRows(current) ? current : null;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -38,7 +58,7 @@ async function snapshotOf(tracker: ChainTracker, waitMs: number): Promise<ChainS
       if (!hasRows(snapshot)) return;
       clearTimeout(timer);
       tracker.off('snapshot', onSnapshot);
-      resolve(tracker.current());
+      resolve(snapshot);
     };
     tracker.on('snapshot', onSnapshot);
   });
@@ -64,16 +84,24 @@ export function commandContext(deps: {
   session: NonNullable<CommandContext['session']> & { readonly state: string };
   /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
   playedSession?: () => string | null;
+  /** The clock the data's age is read on (default the wall clock). */
+  now?: () => number;
 }): CommandContext {
   const { config, trackers, book, desk } = deps;
+  const now = deps.now ?? Date.now;
   const trackerOf = (chainId: string) => trackers.find((tracker) => tracker.spec.id === chainId);
+  const latest = publishedSnapshots(trackers);
   return {
     chains: config.chains,
     access: config.access,
     snapshot: async (chainId, waitMs) => {
       const tracker = trackerOf(chainId);
-      const snapshot = tracker ? await snapshotOf(tracker, waitMs) : null;
-      return snapshot && { snapshot, dataAgeS: tracker!.dataAgeSeconds() };
+      const snapshot = tracker ? await snapshotOf(tracker, latest, waitMs) : null;
+      if (!snapshot) return null;
+      // The shown figures are the cycle's: as old as the cycle, or as the last tick before it.
+      const tickAgeS = tracker!.dataAgeSeconds();
+      const cycleAgeS = Math.max(0, (now() - snapshot.lastUpdate) / 1000);
+      return { snapshot, dataAgeS: tickAgeS === null ? null : Math.max(tickAgeS, cycleAgeS) };
     },
     chainReply: deps.chainReply,
     oiReply: deps.oiReply,
@@ -120,11 +148,16 @@ export function commandCore(
     history?: CommandContext['history'];
     /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
     playedSession?: () => string | null;
+    /** Counts each PNG actually rendered (replies reuse one per published snapshot). */
+    metrics?: Pick<MetricsRegistry, 'chainPngRenders'>;
   },
 ): CommandCore {
   const { config, clock } = app;
-  const { store, market } = deps;
-  const replies = new MarketReplies(config.tracker.oiChangeWindows);
+  const { store, market, metrics } = deps;
+  const renders = new RenderOnce({
+    onRender: (key) => metrics?.chainPngRenders.inc({ chain: key.chainId, kind: key.kind }),
+  });
+  const replies = new MarketReplies(config.tracker.oiChangeWindows, renders);
   return new CommandCore({
     ...commandContext({
       config,
@@ -144,7 +177,9 @@ export function commandCore(
       alerts: store.alertSubscriptions(),
       session: market.session,
       ...(deps.playedSession ? { playedSession: deps.playedSession } : {}),
+      now: () => clock.now(),
     }),
+    renders,
     ...(deps.history ? { history: deps.history } : {}),
     now: () => clock.now(),
     firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,

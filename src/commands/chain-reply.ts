@@ -2,15 +2,23 @@ import { renderChainTable } from '../render/chain-table-png.ts';
 import { chainTextTable } from '../render/chain-text-table.ts';
 import { renderOiChart, renderPcrChart } from '../render/chart-images.ts';
 import { formatPrice } from '../render/oi-format.ts';
+import { RenderOnce, snapshotIdentity } from '../render/render-once.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { formatIstIso } from '../util/ist.ts';
 import type { Reply } from './reply.ts';
 
 const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
 
-/** Replies that show market data: a PNG with a short caption, and the same data as a text table. */
+/**
+ * Replies that show market data: a PNG with a short caption, and the same data as a text table. Each
+ * PNG is rendered once per snapshot (its `lastUpdate` and status) and reused while that snapshot
+ * stands; what changes per request (the data's age) is in the caption, not the picture.
+ */
 export class MarketReplies {
-  constructor(private readonly windows: readonly number[]) {}
+  constructor(
+    private readonly windows: readonly number[],
+    readonly renders: RenderOnce = new RenderOnce(),
+  ) {}
 
   /** /chain: the option-chain table. */
   async chain(chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null): Promise<Reply> {
@@ -28,7 +36,10 @@ export class MarketReplies {
       text: caption,
       table,
       image: {
-        png: renderChainTable(snapshot, { windows: this.windows, dataAgeS }),
+        png: await this.renders.get(
+          { kind: 'chain', chainId, identity: snapshotIdentity(snapshot, this.windows) },
+          () => renderChainTable(snapshot, { windows: this.windows }),
+        ),
         alt: `${chainId} option chain around ${snapshot.atmStrike ?? 'ATM'}`,
         filename: `chain-${chainId}.png`,
       },
@@ -41,7 +52,10 @@ export class MarketReplies {
       text: `${chainId} OI by strike, with the ${Math.max(...this.windows)}-minute change · ${snapshot.status}`,
       table: chainTextTable(snapshot, this.windows),
       image: {
-        png: await renderOiChart(snapshot, { windows: this.windows }),
+        png: await this.renders.get(
+          { kind: 'oi', chainId, identity: snapshotIdentity(snapshot, this.windows) },
+          () => renderOiChart(snapshot, { windows: this.windows }),
+        ),
         alt: `${chainId} call and put OI by strike`,
         filename: `oi-${chainId}.png`,
       },
@@ -59,7 +73,10 @@ export class MarketReplies {
         `${chainId} PCR today: ${first.pcr.toFixed(2)} at ${hhmm(first.time)} → ${last.pcr.toFixed(2)} at ` +
         `${hhmm(last.time)} IST (low ${Math.min(...values).toFixed(2)}, high ${Math.max(...values).toFixed(2)})`,
       image: {
-        png: await renderPcrChart(chainId, points),
+        png: await this.renders.get(
+          { kind: 'pcr', chainId, identity: `${points.length}|${last.time}|${last.pcr}` },
+          () => renderPcrChart(chainId, points),
+        ),
         alt: `${chainId} PCR through the day`,
         filename: `pcr-${chainId}.png`,
       },

@@ -3,6 +3,7 @@ import type { AlertSubscription } from '../store/alert-subscriptions.ts';
 import type { BookStatsReport } from '../paper/book-stats.ts';
 import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
+import type { RenderOnce } from '../render/render-once.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import type { StatusReport } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -12,7 +13,10 @@ import type { Role } from './roles.ts';
 export interface CommandContext {
   chains: readonly ChainSpec[];
   access: ReadonlyMap<string, Role>;
-  /** The chain's latest snapshot with live ticks laid over it, waiting up to `waitMs` for the first one. */
+  /**
+   * The chain's latest published snapshot (the daemon's last cycle), waiting up to `waitMs` for the
+   * first one; `dataAgeS` is how old its figures are now.
+   */
   snapshot(
     chainId: string,
     waitMs: number,
@@ -44,7 +48,9 @@ export interface CommandContext {
     useEnctoken(enctoken: string): Promise<string>;
   };
   /** The stored history (past chains, diffs, heatmaps, straddles); chat instants, not the API's. */
-  history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle'>;
+  history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle' | 'past'>;
+  /** Renders each picture once per snapshot and shares it; without it, every request renders anew. */
+  renders?: Pick<RenderOnce, 'get'>;
   /** Units per lot of the chain's options (for per-lot figures), or null when the listing is not loaded. */
   lotSize?(chainId: string): number | null;
   now?: () => number;

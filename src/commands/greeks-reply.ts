@@ -14,8 +14,16 @@ function straddleThetaText(theta: number | null, lotSize: number | null): string
   return `ATM straddle theta ${rupees(theta)}/day per unit${perLot}`;
 }
 
-/** /greeks: the table PNG (IV and the four Greeks per strike and side) and the ATM summary as text. */
-export function greeksReply(chainId: string, snapshot: ChainSnapshot, lotSize: number | null): Reply {
+/**
+ * /greeks: the table PNG (IV and the four Greeks per strike and side) and the ATM summary as text;
+ * `png` is the table already rendered for this snapshot, when the caller keeps one.
+ */
+export function greeksReply(
+  chainId: string,
+  snapshot: ChainSnapshot,
+  lotSize: number | null,
+  png: Buffer = renderGreeksTable(snapshot),
+): Reply {
   const atm = atmGreeks(snapshot);
   const atmIv = atm?.iv ?? null;
   const text =
@@ -28,7 +36,7 @@ export function greeksReply(chainId: string, snapshot: ChainSnapshot, lotSize: n
     text,
     table: greeksTextTable(snapshot),
     image: {
-      png: renderGreeksTable(snapshot),
+      png,
       alt: `${chainId} delta, gamma, theta and vega by strike, calls left and puts right`,
       filename: `greeks-${chainId}.png`,
     },

@@ -34,6 +34,12 @@ export class MetricsRegistry {
     labelNames: ['chain'],
     registers: [this.registry],
   });
+  readonly chainPngRenders = new Counter({
+    name: 'oi_tracker_chain_png_renders_total',
+    help: 'PNG replies rendered (each is reused while its published snapshot stands), by chain and kind (chain, oi, pcr, greeks, iv)',
+    labelNames: ['chain', 'kind'],
+    registers: [this.registry],
+  });
   readonly tickerConnections = new Gauge({
     name: 'oi_tracker_ticker_connections',
     help: 'Open ticker WebSocket connections',

@@ -1,10 +1,17 @@
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { strikeRows, windowsLongestFirst } from './chain-rows.ts';
 
-/** Pixel density of the PNG: drawn in CSS pixels, stored at twice the size. */
+/** Pixel density of the other table PNGs (diff, heatmap, Greeks): drawn in CSS pixels, stored at twice the size. */
 export const SCALE = 2;
-/** Width in CSS pixels (the PNG is SCALE times wider: 2400 px). */
+/** Width in CSS pixels. */
 export const TABLE_WIDTH = 1200;
+/**
+ * The chain table's PNG is 1280 px wide (1200 CSS px at 16/15): the largest size Telegram shows a
+ * photo at (it scales a 2400-px PNG down to 1280 anyway), so a phone shows the same picture, drawn
+ * natively at that size rather than downscaled, in a quarter of the pixels.
+ */
+export const CHAIN_TABLE_PIXEL_WIDTH = 1280;
+export const CHAIN_TABLE_SCALE = CHAIN_TABLE_PIXEL_WIDTH / TABLE_WIDTH;
 export const HEADER_HEIGHT = 104;
 export const GROUP_LABEL_HEIGHT = 30;
 export const COLUMN_LABEL_HEIGHT = 36;
@@ -108,11 +115,11 @@ export function chainTableLayout(snapshot: ChainSnapshot, windows: readonly numb
   const footer = { x: 0, y: rowsTop + rows.length * ROW_HEIGHT, width: TABLE_WIDTH, height: FOOTER_HEIGHT };
   const height = footer.y + footer.height;
   return {
-    scale: SCALE,
+    scale: CHAIN_TABLE_SCALE,
     width: TABLE_WIDTH,
     height,
-    pixelWidth: TABLE_WIDTH * SCALE,
-    pixelHeight: height * SCALE,
+    pixelWidth: CHAIN_TABLE_PIXEL_WIDTH,
+    pixelHeight: Math.round(height * CHAIN_TABLE_SCALE),
     header: { x: 0, y: 0, width: TABLE_WIDTH, height: HEADER_HEIGHT },
     columnHeader,
     footer,
@@ -133,7 +140,14 @@ export function findCell(
     ?.cells.find((cell) => cell.column.side === side && cell.column.key === key);
 }
 
-/** A CSS-pixel rectangle in PNG pixels. */
-export function toPixels(rect: Rect, scale = SCALE): Rect {
-  return { x: rect.x * scale, y: rect.y * scale, width: rect.width * scale, height: rect.height * scale };
+/** A CSS-pixel rectangle in whole PNG pixels of the chain table (edges rounded to the nearest pixel). */
+export function toPixels(rect: Rect, scale = CHAIN_TABLE_SCALE): Rect {
+  const x = Math.round(rect.x * scale);
+  const y = Math.round(rect.y * scale);
+  return {
+    x,
+    y,
+    width: Math.round((rect.x + rect.width) * scale) - x,
+    height: Math.round((rect.y + rect.height) * scale) - y,
+  };
 }

@@ -24,11 +24,13 @@ export function headerFigures(snapshot: ChainSnapshot): [string, string][] {
 }
 
 /**
- * `14:30:15 IST · age 1.2s`, the right-hand side of the header's first line; a stored cycle says
+ * `14:30:15 IST · age 1.2s`, the right-hand side of the header's first line, or `14:30:15 IST` (the
+ * cycle's time) without an age (`undefined`: a PNG reused while its cycle stands); a stored cycle says
  * `as of 10:30:00 IST · history` so no one takes it for live data.
  */
-export function headerClock(snapshot: ChainSnapshot, dataAgeS: number | null): string {
+export function headerClock(snapshot: ChainSnapshot, dataAgeS: number | null | undefined): string {
   if (snapshot.status === 'History') return `as of ${formatIstTime(snapshot.lastUpdate)} IST · history`;
+  if (dataAgeS === undefined) return `${formatIstTime(snapshot.lastUpdate)} IST`;
   return `${formatIstTime(snapshot.lastUpdate)} IST · age ${formatAge(dataAgeS)}`;
 }
 
@@ -36,7 +38,7 @@ function drawTitleLine(
   ctx: CanvasRenderingContext2D,
   rect: Rect,
   snapshot: ChainSnapshot,
-  dataAgeS: number | null,
+  dataAgeS: number | null | undefined,
 ): void {
   const y = rect.y + 32;
   ctx.textBaseline = 'middle';
@@ -104,7 +106,7 @@ export function drawHeaderBar(
   ctx: CanvasRenderingContext2D,
   rect: Rect,
   snapshot: ChainSnapshot,
-  dataAgeS: number | null,
+  dataAgeS: number | null | undefined,
 ): void {
   ctx.fillStyle = PALETTE.headerBar;
   ctx.fillRect(rect.x, rect.y, rect.width, rect.height);

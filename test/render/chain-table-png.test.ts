@@ -3,7 +3,6 @@ import {
   chainTableLayout,
   findCell,
   renderChainTable,
-  SCALE,
   toPixels,
   type Rect,
 } from '../../src/render/chain-table-png.ts';
@@ -22,9 +21,12 @@ function cell(strike: number, side: 'CE' | 'PE' | 'STRIKE', key: string): Rect {
   return toPixels(found);
 }
 
-/** The top edge of a cell, where a breach box runs (the text sits in the middle). */
-const topEdge = (rect: Rect): Rect => ({ x: rect.x + 8, y: rect.y + 3, width: rect.width - 16, height: 2 });
-const leftEdge = (rect: Rect): Rect => ({ x: rect.x + 3, y: rect.y + 8, width: 2, height: rect.height - 16 });
+/**
+ * The top edge of a cell, where a breach box runs (the text sits in the middle): the box's 3-CSS-px
+ * line runs 1–4 CSS px in from the cell's edge, PNG pixels 2 and 3 at the table's 16/15 scale.
+ */
+const topEdge = (rect: Rect): Rect => ({ x: rect.x + 8, y: rect.y + 2, width: rect.width - 16, height: 2 });
+const leftEdge = (rect: Rect): Rect => ({ x: rect.x + 2, y: rect.y + 8, width: 2, height: rect.height - 16 });
 
 describe('chainTableLayout', () => {
   it('lays out 11 rows, CE 30M…5M OI LTP │ STRIKE │ PE LTP OI 5M…30M, across 1200 CSS px', () => {
@@ -45,10 +47,12 @@ describe('chainTableLayout', () => {
 });
 
 describe('renderChainTable', () => {
-  it('is a valid PNG, 1200 px wide at 2× density', () => {
-    expect(SCALE).toBe(2);
-    expect(pngSize(png)).toEqual({ width: 2400, height: layout.height * 2 });
+  it("is an 8-bit palette PNG 1280 px wide (Telegram's largest), at most 150 KB", () => {
+    expect(pngSize(png)).toEqual({ width: 1280, height: Math.round((layout.height * 1280) / 1200) });
     expect(pngSize(png)).toEqual({ width: layout.pixelWidth, height: layout.pixelHeight });
+    expect(png.readUInt8(24)).toBe(8); // bit depth
+    expect(png.readUInt8(25)).toBe(3); // colour type 3: indexed
+    expect(png.length).toBeLessThanOrEqual(150 * 1024);
   });
 
   it('fills the ATM row with cyan, and no other row', async () => {

@@ -1,6 +1,8 @@
 import { chainArgument, chainOrDefault, currentSnapshot } from '../arguments.ts';
 import type { CommandDefinition } from '../command.ts';
 import { greeksReply } from '../greeks-reply.ts';
+import { renderGreeksTable } from '../../render/greeks-table-png.ts';
+import { snapshotIdentity } from '../../render/render-once.ts';
 
 export const greeksCommand: CommandDefinition = {
   name: 'greeks',
@@ -13,7 +15,11 @@ export const greeksCommand: CommandDefinition = {
   handler: async (input) => {
     const spec = chainOrDefault(input);
     const current = await currentSnapshot(input, spec.id);
-    const reply = greeksReply(spec.id, current.snapshot, input.context.lotSize?.(spec.id) ?? null);
+    const { snapshot } = current;
+    const key = { kind: 'greeks', chainId: spec.id, identity: snapshotIdentity(snapshot) };
+    const render = () => renderGreeksTable(snapshot);
+    const png = await (input.context.renders?.get(key, render) ?? render());
+    const reply = greeksReply(spec.id, snapshot, input.context.lotSize?.(spec.id) ?? null, png);
     return { ...reply, buttons: [[{ label: 'Refresh', command: `/greeks ${spec.id}` }]] };
   },
 };
