@@ -37,8 +37,11 @@ export class Backfiller {
    */
   mergeArrived(now: number): void {
     for (const { rows, knownAt } of this.unsaved.splice(0)) this.save(rows, knownAt);
+    const dayStart = istMidnight(now);
     for (const { token, candles } of this.arrived.splice(0)) {
-      const added = this.history.mergeBackfill(token, candles);
+      // Candles that arrived after the last cycle of an earlier day belong to no cycle any more.
+      const today = candles.filter((candle) => candle.time >= dayStart);
+      const added = this.history.mergeBackfill(token, today);
       if (added.length === 0) continue;
       const stored = this.save(
         added.map((point) => ({ token, ...point })),

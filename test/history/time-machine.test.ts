@@ -125,6 +125,55 @@ describe('the chain at a past instant', () => {
     sim.faults.clear();
   });
 
+  it('answers /api/diff, /api/heatmap and /api/straddle over HTTP from the same cycles', async () => {
+    const nse = [...published.values()].filter((json) => json.exchange === 'NSE');
+    const [first, last] = [nse[0]!, nse.at(-1)!];
+    const json = async (route: string) => {
+      const response = await fetch(`${daemon!.apiUrl}${route}`, {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const diff = await json(
+      `/api/diff/NSE?from=${Date.parse(first.last_update)}&to=${encodeURIComponent(last.last_update)}`,
+    );
+    expect(diff.status).toBe(200);
+    expect(diff.body).toMatchObject({ exchange: 'NSE', from: first.last_update, to: last.last_update });
+    const rows = diff.body.rows as {
+      strike: number;
+      ce: { oi_to: number | null };
+      pe: { oi_to: number | null };
+    }[];
+    expect(rows.map((row) => row.strike)).toEqual(last.call_options.map((row) => row.strike));
+    expect(rows.map((row) => row.ce.oi_to)).toEqual(last.call_options.map((row) => row.oi));
+    const straddle = await json('/api/straddle/NSE');
+    const entries = straddle.body.entries as { time: string; straddle: number | null }[];
+    for (const cycle of nse) {
+      const atmCall = cycle.call_options.find((row) => row.strike === cycle.atm_strike)!;
+      const atmPut = cycle.put_options.find((row) => row.strike === cycle.atm_strike)!;
+      const entry = entries.find((candidate) => candidate.time === cycle.last_update)!;
+      expect(entry.straddle).toBe(Math.round((atmCall.ltp! + atmPut.ltp!) * 100) / 100);
+    }
+    const heatmap = await json('/api/heatmap/NSE?window=5');
+    expect(heatmap.status).toBe(200);
+    expect(heatmap.body.window).toBe(5);
+    expect((heatmap.body.columns as string[]).at(-1)).toBe(entries.at(-1)!.time);
+    const refusals = await Promise.all([
+      json('/api/diff/NSE'),
+      json('/api/heatmap/NSE?window=7'),
+      json('/api/straddle/NSE?date=2020-01-01'),
+      json('/api/heatmap/NSE?date=yesterday'),
+      json('/api/straddle/XYZ'),
+    ]);
+    expect(refusals.map((answer) => [answer.status, answer.body.error])).toEqual([
+      [400, '"from" is missing; e.g. from=10:30&to=11:15'],
+      [400, '"7" is not an OI window; use one of 5m, 10m, 15m, 30m'],
+      [400, expect.stringMatching(/^2020-01-01 is older than RETENTION_DAYS \(30 days\)/)],
+      [400, expect.stringMatching(/^"yesterday" is not a date; use YYYY-MM-DD/)],
+      [404, 'unknown chain "XYZ"; tracked chains: NSE, BSE'],
+    ]);
+  });
+
   it('refuses bad instants and unknown chains with one clear line, and says when a day has nothing before', async () => {
     const nse = [...published.values()].find((json) => json.exchange === 'NSE')!;
     const bad = await at(nse, 'half past ten');

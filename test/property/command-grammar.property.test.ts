@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandCore } from '../../src/commands/command-core.ts';
+import { readBookStats } from '../../src/paper/book-stats.ts';
 import type { OrderRequest } from '../../src/paper/types.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { samplePosition } from '../support/sample-position.ts';
@@ -17,6 +18,7 @@ const context = fakeCommandContext({
       orders.push(request);
       return position(request);
     },
+    stats: (owner, days) => readBookStats({ closedTrades: () => [] }, { owner, days, now: Date.now() }),
   },
   session: {
     loginUrl: () => 'https://kite.example/login',
