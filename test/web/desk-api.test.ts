@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChainSpecs, DEFAULT_CHAINS } from '../../src/chain-specs.ts';
@@ -212,7 +213,7 @@ describe('the desk’s data routes', () => {
 });
 
 describe('HTTP_HOST beyond this machine, as a process', () => {
-  it('exits 2 with one line naming HTTP_HOST and HTTP_TOKEN (with a token it starts: test/http/cross-site-post)', async () => {
+  it('exits 2 with one line naming HTTP_HOST and HTTP_TOKEN without a token', async () => {
     const refused = spawnDaemon({
       env: { HTTP_HOST: '0.0.0.0', HTTP_TOKEN: '', DB_PATH: '/nonexistent/x.db' },
     });
@@ -221,4 +222,29 @@ describe('HTTP_HOST beyond this machine, as a process', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^config: HTTP_HOST=0\.0\.0\.0 .*HTTP_TOKEN is required/);
   }, 20_000);
+
+  it('starts with a token, and answers 401 without it', async () => {
+    const daemon = spawnDaemon({
+      env: {
+        HTTP_HOST: '0.0.0.0',
+        HTTP_TOKEN: 'a-long-secret',
+        DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-open-host-')), 'oi.db'),
+      },
+    });
+    try {
+      const [, port] = await daemon.waitForOutput(
+        /"url":"http:\/\/0\.0\.0\.0:(\d+)","msg":"JSON API listening"/,
+        30_000,
+      );
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status).not.toBe(401);
+      expect((await fetch(`${base}/api/data`)).status).toBe(401);
+      const signedIn = await fetch(`${base}/api/data`, {
+        headers: { Authorization: 'Bearer a-long-secret' },
+      });
+      expect(signedIn.status).toBe(200);
+    } finally {
+      await daemon.stop();
+    }
+  }, 40_000);
 });
