@@ -48,6 +48,8 @@ const EXPECTED: Record<string, string> = {
   DISCORD_ALERT_CHANNEL_ID: 'a Discord channel id: digits only',
   NTFY_URL: 'the http(s) URL of an ntfy topic, e.g. "https://ntfy.example.org/oi-alerts"',
   ALERT_COOLDOWN_MINUTES: 'a whole number of minutes from 0 to 1440',
+  ALERT_MAX_AGE_MINUTES: 'a number of minutes from 0 to 1440, e.g. 10 (0.5 = 30 s)',
+  MAX_RULES_PER_CHAT: 'a whole number from 1 to 1000',
   QUIET_HOURS: 'an IST span HH:MM-HH:MM, e.g. "15:30-09:00", or empty for none',
   ACCESS:
     'comma-separated platform:id=role entries, e.g. "telegram:1001=admin,discord:4242=trader" (roles: viewer, trader, admin)',
@@ -168,6 +170,8 @@ const schema = z.object({
     .optional(),
   NTFY_TOKEN: optionalText,
   ALERT_COOLDOWN_MINUTES: number(0, 1440, true).default(15),
+  ALERT_MAX_AGE_MINUTES: number(0, 1440, false).default(10),
+  MAX_RULES_PER_CHAT: number(1, 1000, true).default(20),
   QUIET_HOURS: z
     .string()
     .transform(
@@ -231,7 +235,12 @@ export interface Config {
   telegram: { token: string; apiRoot?: string; alertChatIds: string[] } | null;
   discord: { token: string; apiRoot?: string; guildId?: string; alertChannelId?: string } | null;
   ntfy: { url: string; token?: string } | null;
-  alerts: { cooldownMinutes: number; quietHours: QuietHours | null };
+  alerts: {
+    cooldownMinutes: number;
+    quietHours: QuietHours | null;
+    maxAgeMinutes: number;
+    maxRulesPerChat: number;
+  };
 }
 
 /** Variables from a `.env` file, with the process environment winning. */
@@ -367,7 +376,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
         }
       : null,
     ntfy: settings.NTFY_URL ? { url: settings.NTFY_URL, token: settings.NTFY_TOKEN } : null,
-    alerts: { cooldownMinutes: settings.ALERT_COOLDOWN_MINUTES, quietHours: settings.QUIET_HOURS ?? null },
+    alerts: {
+      cooldownMinutes: settings.ALERT_COOLDOWN_MINUTES,
+      quietHours: settings.QUIET_HOURS ?? null,
+      maxAgeMinutes: settings.ALERT_MAX_AGE_MINUTES,
+      maxRulesPerChat: settings.MAX_RULES_PER_CHAT,
+    },
     paper: {
       maxQtyLots: settings.MAX_QTY_LOTS,
       defaultQty: settings.DEFAULT_QTY,

@@ -104,7 +104,11 @@ export async function startDaemon(
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
     const history = chainHistory(app, store);
     const api = started.add(await startApi(app, { store, market, trackers, paper, metrics, history }));
-    const jobs = { retention, ...alerts.daily, squareOff: paper.squareOffJob };
+    const pruned = () => {
+      alerts.pruneOutbox();
+      return retention();
+    };
+    const jobs = { retention: pruned, ...alerts.daily, squareOff: paper.squareOffJob };
     const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Alert } from '../../src/alerts/alert.ts';
+import type { Alert, DeliveryProgress } from '../../src/alerts/alert.ts';
 import type { Logger } from '../../src/log.ts';
 import { alertPost, type ChannelPost } from './alert-embed.ts';
 import { errorSummary, isRetryable } from './error-summary.ts';
@@ -51,15 +51,21 @@ export class DiscordAlertSender {
 
   constructor(private readonly options: AlertSenderOptions) {}
 
-  async notify(alert: Alert): Promise<void> {
-    const { deliveries, unreachableUserIds } = alertDeliveries(alert, this.options.alertChannelId);
+  async notify(alert: Alert, progress?: DeliveryProgress): Promise<void> {
+    const planned = alertDeliveries(alert, this.options.alertChannelId);
+    const { unreachableUserIds } = planned;
+    const deliveries = planned.deliveries.filter((delivery) => !progress?.has(delivery.channelId));
     if (unreachableUserIds.length > 0) {
       this.options.log.warn(
         { alertId: alert.id, users: unreachableUserIds },
         'Discord alert has user recipients but no DISCORD_ALERT_CHANNEL_ID to mention them in',
       );
     }
-    const results = await Promise.allSettled(deliveries.map((delivery) => this.deliverOnce(alert, delivery)));
+    const results = await Promise.allSettled(
+      deliveries.map((delivery) =>
+        this.deliverOnce(alert, delivery).then(() => progress?.delivered(delivery.channelId)),
+      ),
+    );
     const failures = results.flatMap((result) =>
       result.status === 'rejected' ? [result.reason as Error] : [],
     );

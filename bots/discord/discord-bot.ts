@@ -163,7 +163,7 @@ export async function startDiscordBot(options: DiscordBotOptions): Promise<Disco
   return {
     name: 'discord',
     platform: 'discord',
-    notify: (alert) => sender.notify(alert),
+    notify: (alert, progress) => sender.notify(alert, progress),
     stop: () => (stopping ??= stop()),
   };
 }

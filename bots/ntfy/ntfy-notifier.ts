@@ -1,4 +1,4 @@
-import type { Alert, Notifier } from '../../src/alerts/alert.ts';
+import type { Alert, DeliveryProgress, Notifier } from '../../src/alerts/alert.ts';
 import type { Logger } from '../../src/log.ts';
 
 export interface NtfyOptions {
@@ -21,6 +21,14 @@ export function headerText(text: string): string {
   return `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
+/** The outbox's target name for the one topic this notifier pushes to. */
+const TOPIC = 'topic';
+
+/** A stable ntfy sequence id for an alert: its id, in the characters ntfy allows, at most 64 long. */
+export function ntfySequenceId(alertId: string): string {
+  return alertId.replace(/[^-_A-Za-z0-9]/g, '_').slice(0, 64);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Pushes alerts to a phone through an ntfy topic: title, message, priority, tags, the PNG attached. */
@@ -30,13 +38,14 @@ export class NtfyNotifier implements Notifier {
 
   constructor(private readonly options: NtfyOptions) {}
 
-  async notify(alert: Alert): Promise<void> {
-    if (this.delivered.has(alert.id)) return;
+  async notify(alert: Alert, progress?: DeliveryProgress): Promise<void> {
+    if (this.delivered.has(alert.id) || progress?.has(TOPIC)) return;
     const attempts = this.options.attempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       const failure = await this.send(alert);
       if (failure === null) {
         this.delivered.add(alert.id);
+        progress?.delivered(TOPIC);
         if (this.delivered.size > 1000) this.delivered.delete(this.delivered.values().next().value!);
         return;
       }
@@ -56,6 +65,9 @@ export class NtfyNotifier implements Notifier {
       Title: headerText(alert.title),
       Priority: PRIORITY[alert.priority],
       Tags: headerText(alert.tags.join(',')),
+      // ntfy (2.16 and later) shows a message with a sequence id it already has in place of the first,
+      // so a send repeated after a lost answer or a restart does not show twice on the phone.
+      'X-Sequence-ID': ntfySequenceId(alert.id),
     };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
     let body: string | Buffer = alert.text;

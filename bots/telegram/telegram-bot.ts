@@ -100,7 +100,7 @@ export async function startTelegramBot(options: TelegramBotOptions): Promise<Tel
     name: notifier.name,
     platform: notifier.platform,
     username: me.username,
-    notify: (alert) => notifier.notify(alert),
+    notify: (alert, progress) => notifier.notify(alert, progress),
     async stop() {
       if (stopped) return;
       stopped = true;

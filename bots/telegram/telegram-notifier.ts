@@ -1,4 +1,4 @@
-import type { Alert, Notifier } from '../../src/alerts/alert.ts';
+import type { Alert, DeliveryProgress, Notifier } from '../../src/alerts/alert.ts';
 import { redactedMessage } from './redact.ts';
 import { TelegramSendError } from './send-queue.ts';
 import type { Outgoing, TelegramSender } from './telegram-sender.ts';
@@ -40,9 +40,9 @@ export class TelegramNotifier implements Notifier {
     return [...new Set(keys.map((key) => String(telegramChatId(key))))].map(telegramChatId);
   }
 
-  async notify(alert: Alert): Promise<void> {
-    const chats = this.chatsFor(alert);
-    const results = await Promise.allSettled(chats.map((chat) => this.deliverOnce(alert, chat)));
+  async notify(alert: Alert, progress?: DeliveryProgress): Promise<void> {
+    const chats = this.chatsFor(alert).filter((chat) => !progress?.has(String(chat)));
+    const results = await Promise.allSettled(chats.map((chat) => this.deliverOnce(alert, chat, progress)));
     const failed = chats.filter((_, index) => results[index]!.status === 'rejected');
     if (failed.length === 0) return;
     const { reason } = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
@@ -50,14 +50,17 @@ export class TelegramNotifier implements Notifier {
     throw new Error(`Telegram alert ${alert.id} was not delivered to ${failed.join(', ')}: ${cause}`);
   }
 
-  private deliverOnce(alert: Alert, chat: number | string): Promise<void> {
+  private deliverOnce(alert: Alert, chat: number | string, progress?: DeliveryProgress): Promise<void> {
     const key = `${alert.id}\u0000${chat}`;
     if (this.delivered.has(key)) return Promise.resolve();
     const running = this.inFlight.get(key);
     if (running) return running;
     const delivery = this.sender
       .post(chat, alertOutgoing(alert))
-      .then(() => this.remember(key))
+      .then(() => {
+        this.remember(key);
+        progress?.delivered(String(chat));
+      })
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, delivery);
     return delivery;

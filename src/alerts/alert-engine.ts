@@ -19,6 +19,7 @@ import {
   type BreachLine,
   type SummaryInput,
 } from './alert-messages.ts';
+import { AlertDelivery, LIVE_ONLY, type AlertOutbox } from './alert-delivery.ts';
 import { BreachGate, type BreachReading } from './breach-gate.ts';
 import { isQuiet, type QuietHours } from './quiet-hours.ts';
 
@@ -30,13 +31,9 @@ const URGENT = new Set<AlertKind>([
   'session_renewed',
   'session_reminder',
 ]);
-/** Held alerts of these kinds are dropped at the end of quiet hours: they only matter live. */
-const LIVE_ONLY = new Set<AlertKind>(['oi_breach']);
 const FEED_DOWN_AFTER_MS = 60_000;
-/** When a notifier gives up, the alert is handed to it again after these waits (about 30 minutes in all). */
-const REDELIVERY_DELAYS_MS = [1000, 5000, 15_000, 60_000, 300_000, 600_000, 900_000];
-/** An OI breach older than this is not worth redelivering. */
-const LIVE_ONLY_MAX_AGE_MS = 5 * 60_000;
+/** ALERT_MAX_AGE_MINUTES's default: an OI-breach or rule alert older than this is not worth delivering. */
+const DEFAULT_MAX_AGE_MINUTES = 10;
 const RELEASE_CHECK_MS = 30_000;
 
 export interface AlertEngineOptions {
@@ -54,6 +51,12 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** The waits before handing an alert to a notifier that gave up again; about 30 minutes in all by default. */
   redeliveryDelaysMs?: readonly number[];
+  /** Every alert is written here before any notifier sees it; a notifier that registers gets what it still owes. */
+  outbox?: AlertOutbox;
+  /** ALERT_MAX_AGE_MINUTES: OI-breach and rule alerts older than this are dropped, not delivered (default 10). */
+  maxAgeMinutes?: number;
+  /** How long after the start notifiers may still register and get every alert (default 60 s). */
+  notifierGraceMs?: number;
 }
 
 export interface AlertEngineEvents {
@@ -69,27 +72,33 @@ export interface AlertEngineEvents {
  * the others.
  */
 export class AlertEngine extends EventEmitter<AlertEngineEvents> {
-  private readonly notifiers: Notifier[] = [];
+  private readonly delivery: AlertDelivery;
   private readonly gate: BreachGate;
   private readonly now: () => number;
   private readonly held: AlertDraft[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly squareOffs = new Map<string, PositionClosedEvent[]>();
   private feedDownSince: number | null = null;
   private feedDownAlerted = false;
   private sequence = 0;
   private releaseTimer: NodeJS.Timeout | null = null;
-  private stopping = false;
-  private readonly pauses = new Set<() => void>();
 
   constructor(private readonly options: AlertEngineOptions) {
     super();
     this.gate = new BreachGate(options.cooldownMinutes * 60_000);
     this.now = options.now ?? Date.now;
+    this.delivery = new AlertDelivery({
+      logger: options.logger,
+      now: this.now,
+      maxAgeMs: (options.maxAgeMinutes ?? DEFAULT_MAX_AGE_MINUTES) * 60_000,
+      ...(options.outbox ? { outbox: options.outbox } : {}),
+      ...(options.redeliveryDelaysMs ? { redeliveryDelaysMs: options.redeliveryDelaysMs } : {}),
+      ...(options.notifierGraceMs === undefined ? {} : { notifierGraceMs: options.notifierGraceMs }),
+    });
   }
 
+  /** Adds a notifier; it is handed at once whatever the outbox still owes it (after a restart). */
   addNotifier(notifier: Notifier): void {
-    this.notifiers.push(notifier);
+    this.delivery.register(notifier);
   }
 
   /** Starts the check that releases held alerts when quiet hours end. */
@@ -102,14 +111,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
   async stop(): Promise<void> {
     if (this.releaseTimer) clearInterval(this.releaseTimer);
     this.releaseTimer = null;
-    this.stopping = true;
-    for (const wake of [...this.pauses]) wake();
-    await this.idle();
+    await this.delivery.stop();
   }
 
   /** Resolves when every alert handed out so far has been delivered or finally given up on. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.delivery.idle();
   }
 
   /** OI breaches of one cycle: those that pass the gate go out together, as one alert per chain. */
@@ -245,77 +252,22 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     const urgent = URGENT.has(draft.kind);
     const subscribers = broadcast ? this.options.subscriptions.recipients(now, urgent) : [];
     const recipients = [...new Set([...subscribers, ...extra.filter(isChatKey)])];
-    const alert: Alert = {
-      ...draft,
-      id: `${draft.kind}-${now.toString(36)}-${(++this.sequence).toString(36)}`,
-      recipients,
-      broadcast,
-    };
+    this.send({ ...draft, id: this.alertId(draft.kind, now), recipients, broadcast });
+  }
+
+  /** Logs the alert, tells listeners, and hands it to delivery (the outbox first). */
+  protected send(alert: Alert): void {
     this.options.logger.info(
-      { alert: alert.id, kind: alert.kind, title: alert.title, recipients: recipients.length },
+      { alert: alert.id, kind: alert.kind, title: alert.title, recipients: alert.recipients.length },
       'alert',
     );
     this.emit('alert', alert);
-    for (const notifier of this.notifiers) {
-      const delivery = this.deliver(notifier, alert);
-      this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
-    }
+    this.delivery.dispatch(alert);
   }
 
-  /**
-   * Hands the alert to one notifier; when the notifier gives up (an outage longer than its own retries),
-   * hands it over again later, so an auto-exit still arrives once the platform is back. Notifiers skip
-   * chats that already got an alert id, so a redelivery never duplicates.
-   */
-  private async deliver(notifier: Notifier, alert: Alert): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await notifier.notify(alert);
-        return;
-      } catch (error) {
-        const delayMs = (this.options.redeliveryDelaysMs ?? REDELIVERY_DELAYS_MS)[attempt];
-        const stale = LIVE_ONLY.has(alert.kind) && this.now() - alert.dataTime > LIVE_ONLY_MAX_AGE_MS;
-        const problem = error instanceof Error ? error.message : String(error);
-        if (delayMs === undefined || stale || this.stopping) {
-          this.options.logger.error(
-            {
-              alert: alert.id,
-              kind: alert.kind,
-              notifier: notifier.name,
-              attempts: attempt + 1,
-              err: problem,
-            },
-            'alert could not be delivered',
-          );
-          return;
-        }
-        this.options.logger.warn(
-          { alert: alert.id, notifier: notifier.name, retryInMs: delayMs, err: problem },
-          'alert not delivered yet; will try again',
-        );
-        await this.pause(delayMs);
-        if (this.stopping) {
-          this.options.logger.error(
-            { alert: alert.id, kind: alert.kind, notifier: notifier.name, attempts: attempt + 1 },
-            'alert could not be delivered before the stop',
-          );
-          return;
-        }
-      }
-    }
-  }
-
-  /** A wait that stop() cuts short. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.pauses.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.pauses.add(done);
-    });
+  /** Unique across restarts too (the outbox keys on it, Discord's nonce and ntfy's id derive from it). */
+  private alertId(kind: string, now: number): string {
+    const salt = Math.floor(Math.random() * 36 ** 4).toString(36);
+    return `${kind}-${now.toString(36)}-${(++this.sequence).toString(36)}${salt}`;
   }
 }

@@ -9,7 +9,8 @@ export type AlertKind =
   | 'session_expired'
   | 'session_renewed'
   | 'session_reminder'
-  | 'daily_summary';
+  | 'daily_summary'
+  | 'rule';
 
 /** One event worth pushing to people; platform-neutral, built by the alert engine, sent by notifiers. */
 export interface Alert {
@@ -41,6 +42,17 @@ export interface Notifier {
   readonly name: string;
   /** The platform of the `platform:id` keys this notifier delivers to (`telegram`); none for push-only ones. */
   readonly platform?: string;
-  /** Delivers the alert to its recipients; retries on its own and rejects only when it gives up. */
-  notify(alert: Alert): Promise<void>;
+  /**
+   * Delivers the alert to its recipients; retries on its own and rejects only when it gives up. With
+   * `progress`, skips the targets it says already got the alert and reports each target delivered.
+   */
+  notify(alert: Alert, progress?: DeliveryProgress): Promise<void>;
+}
+
+/** What a notifier already delivered of one alert (kept in the outbox, so it outlives a restart). */
+export interface DeliveryProgress {
+  /** Whether `target` (a chat, channel or topic of the notifier's own naming) already got the alert. */
+  has(target: string): boolean;
+  /** Records that `target` got the alert. */
+  delivered(target: string): void;
 }

@@ -18,6 +18,8 @@ export interface Alerts {
   readonly engine: AlertEngine;
   /** The session reminder and the end-of-day summary, for the daily schedule. */
   readonly daily: DailyAlerts;
+  /** With the retention job: deletes alerts (and their delivery marks) older than RETENTION_DAYS. */
+  pruneOutbox(): void;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export function startAlerts(
     windows: config.tracker.oiChangeWindows,
     thresholds: config.tracker.oiChangeThresholds,
     cooldownMinutes: config.alerts.cooldownMinutes,
+    maxAgeMinutes: config.alerts.maxAgeMinutes,
+    outbox: store.alertOutbox(),
     quietHours: config.alerts.quietHours,
     chainImage: async (snapshot) => (await replies.chain(snapshot.chainId, snapshot, null)).image,
     logger,
@@ -74,6 +78,14 @@ export function startAlerts(
       summary,
       logger,
     }),
+    pruneOutbox: () => {
+      try {
+        const alerts = store.alertOutbox().pruneBefore(clock.now() - config.store.retentionDays * 86_400_000);
+        logger.info({ alerts }, 'retention: old alerts deleted');
+      } catch (error) {
+        logger.warn({ err: error }, 'alert retention failed');
+      }
+    },
     stop: async () => {
       stopFeedAlerts();
       for (const tracker of trackers) tracker.off('snapshot', onSnapshot);

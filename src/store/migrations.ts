@@ -129,10 +129,11 @@ export const MIGRATIONS: readonly string[] = [
     settings TEXT    NOT NULL UNIQUE
   );
 
+  -- One row per chain, second and expiry tracked (EXPIRIES_TRACKED); expiry '' when none was known.
   CREATE TABLE cycles (
     chain             TEXT    NOT NULL,
     time              INTEGER NOT NULL,
-    expiry            TEXT,
+    expiry            TEXT    NOT NULL,
     status            TEXT    NOT NULL,
     price             REAL,
     underlying_change REAL,
@@ -143,7 +144,48 @@ export const MIGRATIONS: readonly string[] = [
     notes             TEXT,
     history_since     INTEGER NOT NULL,
     settings          INTEGER NOT NULL REFERENCES cycle_settings (id),
-    PRIMARY KEY (chain, time)
+    PRIMARY KEY (chain, time, expiry)
+  ) WITHOUT ROWID;
+  `,
+  // 7: the alert outbox: every alert is written before any notifier sees it. created_at, data_time and
+  // at: UTC epoch ms. alert: the alert as JSON without its PNG (kept in image until every notifier is
+  // done). A delivery row with target '' means that notifier is done with the alert (or dropped it).
+  `
+  CREATE TABLE alert_outbox (
+    id         TEXT    PRIMARY KEY,
+    kind       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    data_time  INTEGER NOT NULL,
+    alert      TEXT    NOT NULL,
+    image      BLOB,
+    finished   INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1))
+  );
+  CREATE INDEX alert_outbox_open ON alert_outbox (created_at) WHERE finished = 0;
+  CREATE INDEX alert_outbox_by_time ON alert_outbox (created_at);
+
+  CREATE TABLE alert_deliveries (
+    alert_id TEXT    NOT NULL,
+    notifier TEXT    NOT NULL,
+    target   TEXT    NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (alert_id, notifier, target)
+  ) WITHOUT ROWID;
+  `,
+  // 8: alert rules written in chat (/rule add), with their live state so a restart neither loses nor
+  // repeats a firing. cooldown_minutes NULL: ALERT_COOLDOWN_MINUTES. created_at, last_fired: UTC epoch ms.
+  `
+  CREATE TABLE alert_rules (
+    chat             TEXT    NOT NULL,
+    name             TEXT    NOT NULL,
+    chain            TEXT    NOT NULL,
+    condition        TEXT    NOT NULL,
+    cooldown_minutes INTEGER,
+    broadcast        INTEGER NOT NULL CHECK (broadcast IN (0, 1)),
+    enabled          INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    created_at       INTEGER NOT NULL,
+    armed            INTEGER NOT NULL DEFAULT 1 CHECK (armed IN (0, 1)),
+    last_fired       INTEGER,
+    PRIMARY KEY (chat, name)
   ) WITHOUT ROWID;
   `,
 ];

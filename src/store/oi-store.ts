@@ -21,6 +21,7 @@ import {
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
+import { AlertOutboxStore } from './alert-outbox-store.ts';
 import { CycleStore } from './cycle-store.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
@@ -65,6 +66,7 @@ export class OiStore {
   private paper: PaperStore | undefined;
   private session: SessionStore | undefined;
   private alerts: AlertSubscriptionStore | undefined;
+  private outbox: AlertOutboxStore | undefined;
   private readonly cycleStore: CycleStore;
   private readonly lock: StoreLock;
   private readonly gate: WriteGate;
@@ -353,6 +355,12 @@ export class OiStore {
   alertSubscriptions(): AlertSubscriptionStore {
     this.alerts ??= new AlertSubscriptionStore(this.db, this.gate);
     return this.alerts;
+  }
+
+  /** The alert outbox, on this same connection. */
+  alertOutbox(): AlertOutboxStore {
+    this.outbox ??= new AlertOutboxStore(this.db, this.gate);
+    return this.outbox;
   }
 
   /** The Kite session set from chat, on this same connection. */

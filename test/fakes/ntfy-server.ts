@@ -8,6 +8,8 @@ export interface NtfyMessage {
   priority: number;
   tags: string[];
   authorization?: string;
+  /** X-Sequence-ID: ntfy shows a message with a known one in place of the first. */
+  sequenceId?: string;
   attachment?: { filename: string; bytes: Buffer };
 }
 
@@ -60,6 +62,7 @@ export async function startNtfyServer() {
         .split(',')
         .filter(Boolean),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(req.headers['x-sequence-id'] ? { sequenceId: String(req.headers['x-sequence-id']) } : {}),
       ...(filename ? { attachment: { filename, bytes: body } } : {}),
     };
     messages.push(message);
@@ -77,6 +80,10 @@ export async function startNtfyServer() {
     /** The next `count` requests answer this HTTP status. */
     fail(status: number, count = 1) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    /** Forgets the failures still to answer: the server is up again. */
+    recover() {
+      failures.splice(0);
     },
     async waitFor(predicate: (message: NtfyMessage) => boolean, timeoutMs = 10_000): Promise<NtfyMessage> {
       const deadline = Date.now() + timeoutMs;

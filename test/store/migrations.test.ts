@@ -49,6 +49,9 @@ describe('OiStore.open: file and schema', () => {
       metadataColumns: db.prepare("SELECT name FROM pragma_table_info('exchange_metadata')").pluck().all(),
     }));
     expect(objects).toEqual([
+      { type: 'table', name: 'alert_deliveries' },
+      { type: 'table', name: 'alert_outbox' },
+      { type: 'table', name: 'alert_rules' },
       { type: 'table', name: 'alert_subscriptions' },
       { type: 'table', name: 'cycle_settings' },
       { type: 'table', name: 'cycles' },
