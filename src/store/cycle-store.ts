@@ -10,7 +10,7 @@ import type { CycleSettings, InstrumentRecord, StoredCycle, StoredPoint } from '
 type CycleRow = [
   chain: string,
   time: number,
-  expiry: string | null,
+  expiry: string,
   status: string,
   price: number | null,
   underlyingChange: number | null,
@@ -32,7 +32,7 @@ function cycleOf(row: CycleRow): StoredCycle {
   return {
     chainId,
     time: time * 1000,
-    expiry,
+    expiry: expiry === '' ? null : expiry,
     status,
     underlyingPrice: price,
     underlyingChange: change,
@@ -51,6 +51,8 @@ export class CycleStore {
   private readonly settingsIdStmt: Database.Statement;
   private readonly insertCycleStmt: Database.Statement;
   private readonly atOrBeforeStmt: Database.Statement;
+  private readonly expiryAtOrBeforeStmt: Database.Statement;
+  private readonly atTimeStmt: Database.Statement;
   private readonly firstFromStmt: Database.Statement;
   private readonly betweenStmt: Database.Statement;
   private readonly instrumentsStmt: Database.Statement;
@@ -68,7 +70,7 @@ export class CycleStore {
          resistance, notes, history_since, settings)
        VALUES (@chain, @time, @expiry, @status, @price, @change, @pcrAll, @maxPain, @support, @resistance,
          @notes, @historySince, @settings)
-       ON CONFLICT (chain, time) DO UPDATE SET expiry = excluded.expiry, status = excluded.status,
+       ON CONFLICT (chain, time, expiry) DO UPDATE SET status = excluded.status,
          price = excluded.price, underlying_change = excluded.underlying_change, pcr_all = excluded.pcr_all,
          max_pain = excluded.max_pain, support = excluded.support, resistance = excluded.resistance,
          notes = excluded.notes, history_since = excluded.history_since, settings = excluded.settings`,
@@ -76,8 +78,17 @@ export class CycleStore {
     this.atOrBeforeStmt = db
       .prepare(
         `SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES}
-         WHERE c.chain = ? AND c.time <= ? AND c.time >= ? ORDER BY c.time DESC LIMIT 1`,
+         WHERE c.chain = ? AND c.time <= ? AND c.time >= ? ORDER BY c.time DESC, c.expiry LIMIT 1`,
       )
+      .raw();
+    this.expiryAtOrBeforeStmt = db
+      .prepare(
+        `SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES}
+         WHERE c.chain = ? AND c.time <= ? AND c.time >= ? AND c.expiry = ? ORDER BY c.time DESC LIMIT 1`,
+      )
+      .raw();
+    this.atTimeStmt = db
+      .prepare(`SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES} WHERE c.chain = ? AND c.time = ? ORDER BY c.expiry`)
       .raw();
     this.firstFromStmt = db
       .prepare(
@@ -88,7 +99,7 @@ export class CycleStore {
     this.betweenStmt = db
       .prepare(
         `SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES}
-         WHERE c.chain = ? AND c.time >= ? AND c.time <= ? ORDER BY c.time`,
+         WHERE c.chain = ? AND c.time >= ? AND c.time <= ? ORDER BY c.time, c.expiry`,
       )
       .raw();
     this.instrumentsStmt = db.prepare(
@@ -112,7 +123,7 @@ export class CycleStore {
     this.insertCycleStmt.run({
       chain: cycle.chainId,
       time: toStoredSeconds(cycle.time),
-      expiry: cycle.expiry,
+      expiry: cycle.expiry ?? '',
       status: cycle.status,
       price: cycle.underlyingPrice,
       change: cycle.underlyingChange,
@@ -126,11 +137,23 @@ export class CycleStore {
     });
   }
 
-  /** The chain's latest cycle at or before `ms` and at or after `sinceMs`, or null. */
-  atOrBefore(chainId: string, ms: number, sinceMs: number): StoredCycle | null {
-    const row = this.atOrBeforeStmt.get(chainId, toStoredSeconds(ms), Math.ceil(sinceMs / 1000)) as
-      CycleRow | undefined;
+  /**
+   * The chain's latest cycle at or before `ms` and at or after `sinceMs` (of `expiry` when given, else
+   * the nearest expiry's at that instant), or null.
+   */
+  atOrBefore(chainId: string, ms: number, sinceMs: number, expiry?: string): StoredCycle | null {
+    const range = [chainId, toStoredSeconds(ms), Math.ceil(sinceMs / 1000)];
+    const row = (
+      expiry === undefined
+        ? this.atOrBeforeStmt.get(...range)
+        : this.expiryAtOrBeforeStmt.get(...range, expiry)
+    ) as CycleRow | undefined;
     return row ? cycleOf(row) : null;
+  }
+
+  /** The chain's cycles at exactly `ms` (one per expiry tracked then), nearest expiry first. */
+  atTime(chainId: string, ms: number): StoredCycle[] {
+    return (this.atTimeStmt.all(chainId, toStoredSeconds(ms)) as CycleRow[]).map(cycleOf);
   }
 
   /** The chain's first cycle in [fromMs, beforeMs), or null. */
@@ -140,7 +163,7 @@ export class CycleStore {
     return row ? cycleOf(row) : null;
   }
 
-  /** The chain's cycles in [fromMs, toMs], ascending. */
+  /** The chain's cycles in [fromMs, toMs], ascending by time, then nearest expiry first. */
   between(chainId: string, fromMs: number, toMs: number): StoredCycle[] {
     const rows = this.betweenStmt.all(chainId, Math.ceil(fromMs / 1000), toStoredSeconds(toMs)) as CycleRow[];
     return rows.map(cycleOf);
