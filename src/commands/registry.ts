@@ -8,6 +8,7 @@ import { enctokenCommand, loginCommand, tokenCommand } from './builtin/kite-sess
 import { exitCommand } from './builtin/exit.ts';
 import { greeksCommand } from './builtin/greeks.ts';
 import { helpCommand } from './builtin/help.ts';
+import { ivCommand } from './builtin/iv.ts';
 import { oiCommand } from './builtin/oi.ts';
 import { pcrCommand } from './builtin/pcr.ts';
 import { pnlCommand } from './builtin/pnl.ts';
@@ -25,6 +26,7 @@ const BUILT_IN: readonly CommandDefinition[] = [
   oiCommand,
   pcrCommand,
   greeksCommand,
+  ivCommand,
   diffCommand,
   heatmapCommand,
   straddleCommand,

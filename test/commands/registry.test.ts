@@ -12,13 +12,13 @@ import { fakeCommandContext } from '../support/fake-command-context.ts';
 
 /** A command the product does not have, added at run time with nothing else changed. */
 const ivCommand: CommandDefinition = {
-  name: 'iv',
+  name: 'skew',
   role: 'trader',
-  syntax: '/iv [chain]',
-  example: '/iv BSE',
-  summary: 'the IV smile of a chain',
+  syntax: '/skew [chain]',
+  example: '/skew BSE',
+  summary: 'the IV skew of a chain',
   arguments: [chainArgument(false)],
-  handler: (input) => ({ text: `IV smile of ${chainOrDefault(input).id} for ${input.caller.owner}` }),
+  handler: (input) => ({ text: `IV skew of ${chainOrDefault(input).id} for ${input.caller.owner}` }),
 };
 
 const logger = pino({ level: 'silent' });
@@ -39,25 +39,25 @@ describe('the command registry', () => {
   it('runs a command added at run time and lists it in /help, with its example', async () => {
     const core = coreWithIv();
     const trader = { owner: 'telegram:1001' };
-    expect((await core.handle('/help', trader)).text).toContain('/iv [chain] — the IV smile of a chain');
-    expect((await core.handle('/help iv', trader)).text).toBe(
-      '/iv [chain]\nthe IV smile of a chain\nExample: /iv BSE',
+    expect((await core.handle('/help', trader)).text).toContain('/skew [chain] — the IV skew of a chain');
+    expect((await core.handle('/help skew', trader)).text).toBe(
+      '/skew [chain]\nthe IV skew of a chain\nExample: /skew BSE',
     );
-    expect((await core.handle('/IV sensex', trader)).text).toBe('IV smile of BSE for telegram:1001');
-    expect(await core.handle('/iv MCX', trader)).toMatchObject({
+    expect((await core.handle('/SKEW sensex', trader)).text).toBe('IV skew of BSE for telegram:1001');
+    expect(await core.handle('/skew MCX', trader)).toMatchObject({
       error: true,
       text: expect.stringContaining('Unknown chain "MCX"') as unknown,
     });
-    expect(await core.handle('/iv', { owner: 'telegram:2002' })).toEqual({
+    expect(await core.handle('/skew', { owner: 'telegram:2002' })).toEqual({
       error: true,
-      text: '/iv needs the trader role; telegram:2002 is a viewer.',
+      text: '/skew needs the trader role; telegram:2002 is a viewer.',
     });
   });
 
   it('is unknown in a registry it was not added to', async () => {
     const core = new CommandCore(fakeCommandContext({ access: 'telegram:1001=admin' }));
-    expect((await core.handle('/iv', { owner: 'telegram:1001' })).text).toBe(
-      'Unknown command /iv. Send /help for the list.',
+    expect((await core.handle('/skew', { owner: 'telegram:1001' })).text).toBe(
+      'Unknown command /skew. Send /help for the list.',
     );
   });
 
@@ -79,12 +79,12 @@ describe('the command registry', () => {
       logger,
     });
     stops.push(() => bot.stop());
-    expect(fake.commands.at(-1)).toEqual({ command: 'iv', description: 'the IV smile of a chain' });
+    expect(fake.commands.at(-1)).toEqual({ command: 'skew', description: 'the IV skew of a chain' });
     expect(fake.commands.map((entry) => entry.command)).toEqual(
       createCommandRegistry()
         .list()
         .map((command) => command.name)
-        .concat('iv'),
+        .concat('skew'),
     );
   });
 
@@ -101,9 +101,9 @@ describe('the command registry', () => {
       logger,
     });
     stops.push(() => bot.stop());
-    const iv = server.commands(server.guildId).find((command) => command.name === 'iv');
+    const iv = server.commands(server.guildId).find((command) => command.name === 'skew');
     expect(iv).toMatchObject({
-      description: 'the IV smile of a chain',
+      description: 'the IV skew of a chain',
       options: [
         {
           name: 'chain',
@@ -117,7 +117,7 @@ describe('the command registry', () => {
       ],
     });
     const interaction = server.injectSlashCommand({
-      name: 'iv',
+      name: 'skew',
       options: { chain: 'BSE' },
       userId: '4242',
       channelId: server.channelIds[1]!,
@@ -125,9 +125,9 @@ describe('the command registry', () => {
     const callback = await server.waitFor(
       () => server.callbacks.find((entry) => entry.interactionId === interaction.id),
       5000,
-      'the answer to /iv',
+      'the answer to /skew',
     );
-    expect(JSON.stringify(callback)).toContain('IV smile of BSE for discord:4242');
+    expect(JSON.stringify(callback)).toContain('IV skew of BSE for discord:4242');
   });
 });
 
