@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { alertLatency } from './bench/alert-latency.ts';
+import { chainBurst50, chainPngBytes } from './bench/chain-png.ts';
 import { commandChainP50 } from './bench/command-chain.ts';
 import { cycleCompute } from './bench/cycle-compute.ts';
 import { dbBytes30Days } from './bench/db-bytes-30-days.ts';
@@ -29,6 +30,8 @@ const benches: Record<string, Bench> = {
   render_chain_png: renderChainPng,
   history: historyBenches,
   command_chain_p50: commandChainP50,
+  chain_png_bytes: chainPngBytes,
+  chain_burst_50_p99_ms: chainBurst50,
   telegram_chain_roundtrip: telegramChainRoundtrip,
   alert_latency: alertLatency,
 };

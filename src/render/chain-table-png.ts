@@ -1,4 +1,4 @@
-import { createCanvas, type CanvasRenderingContext2D } from 'canvas';
+import { createCanvas, type Canvas, type CanvasRenderingContext2D } from 'canvas';
 import type { ChainSnapshot, OptionRow } from '../tracker/types.ts';
 import { changeOf, strikeRows, type StrikeRow } from './chain-rows.ts';
 import {
@@ -146,6 +146,11 @@ function drawFooter(ctx: CanvasRenderingContext2D, layout: ChainTableLayout, sna
  * falls red; a breach boxed in red; `N/A` for unknown values) and a legend or the snapshot's notes.
  */
 export function renderChainTable(snapshot: ChainSnapshot, options: ChainTableOptions): Buffer {
+  return indexedPng(drawChainTable(snapshot, options), PNG_COMPRESSION);
+}
+
+/** The chain table drawn on a canvas (full colour), before it is encoded: `renderChainTable` without the PNG. */
+export function drawChainTable(snapshot: ChainSnapshot, options: ChainTableOptions): Canvas {
   ensureRenderFonts();
   const layout = chainTableLayout(snapshot, options.windows);
   const canvas = createCanvas(layout.pixelWidth, layout.pixelHeight);
@@ -168,5 +173,5 @@ export function renderChainTable(snapshot: ChainSnapshot, options: ChainTableOpt
   });
   drawGrid(ctx, layout);
   drawFooter(ctx, layout, snapshot);
-  return indexedPng(canvas, PNG_COMPRESSION);
+  return canvas;
 }
