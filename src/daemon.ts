@@ -4,6 +4,7 @@ import { startApi } from './app/api.ts';
 import { chainHistory } from './app/history.ts';
 import { appContext } from './app/context.ts';
 import { startDailyJobs, type DailyJobs } from './app/daily-jobs.ts';
+import { ruleDesk } from './app/rules.ts';
 import { startMarketData } from './app/market-data.ts';
 import { startPaper } from './app/paper.ts';
 import { StopStack } from './app/stop-stack.ts';
@@ -110,11 +111,12 @@ export async function startDaemon(
     };
     const jobs = { retention: pruned, ...alerts.daily, squareOff: paper.squareOffJob };
     const daily = started.add(startDailyJobs(app, jobs));
+    const rules = ruleDesk(app, { store, history, trackers });
     return {
       apiUrl: api.url,
       trackers,
       store,
-      commands: commandCore(app, { store, market, trackers, paper, history, playedSession, metrics }),
+      commands: commandCore(app, { store, market, trackers, paper, history, playedSession, metrics, rules }),
       alerts: alerts.engine,
       session: market.session,
       clock,

@@ -40,6 +40,8 @@ export class NtfyNotifier implements Notifier {
 
   async notify(alert: Alert, progress?: DeliveryProgress): Promise<void> {
     if (this.delivered.has(alert.id) || progress?.has(TOPIC)) return;
+    // A rule's alert is the chat's own unless the rule broadcasts.
+    if (alert.kind === 'rule' && !alert.broadcast) return;
     const attempts = this.options.attempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       const failure = await this.send(alert);

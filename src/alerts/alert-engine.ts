@@ -19,7 +19,9 @@ import {
   type BreachLine,
   type SummaryInput,
 } from './alert-messages.ts';
+import type { RuleFiring } from '../rules/rule-book.ts';
 import { AlertDelivery, LIVE_ONLY, type AlertOutbox } from './alert-delivery.ts';
+import { ruleDraft } from './rule-alert.ts';
 import { BreachGate, type BreachReading } from './breach-gate.ts';
 import { isQuiet, type QuietHours } from './quiet-hours.ts';
 
@@ -148,6 +150,17 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     if (this.holdOrDrop(draft)) return;
     const image = await this.image(snapshot);
     this.publish(image ? { ...draft, image } : draft);
+  }
+
+  /**
+   * A rule fired: to the chat that made it, and with `broadcast` also wherever OI breaches go (the
+   * subscribed chats, the alert channels, ntfy); with the chain PNG.
+   */
+  async onRuleFired(firing: RuleFiring): Promise<void> {
+    const draft = ruleDraft(firing, this.now());
+    if (this.holdOrDrop(draft)) return;
+    const image = await this.image(firing.snapshot);
+    this.publish(image ? { ...draft, image } : draft, [firing.rule.chat], firing.rule.broadcast);
   }
 
   /** Auto-exits go out at once; square-offs are gathered into one alert per owner. */

@@ -3,6 +3,8 @@ import { AlertEngine } from '../alerts/alert-engine.ts';
 import { dailyAlerts, type DailyAlerts } from '../alerts/daily-alerts.ts';
 import { summaryInput } from '../alerts/summary-input.ts';
 import { MarketReplies } from '../commands/chain-reply.ts';
+import { RuleBook } from '../rules/rule-book.ts';
+import { conditionLimits } from './rules.ts';
 import { alertOnFeedAndSession } from '../feed-reports.ts';
 import type { Paper } from './paper.ts';
 import type { PositionClosedEvent } from '../paper/types.ts';
@@ -50,10 +52,26 @@ export function startAlerts(
     now: () => clock.now(),
   });
   engine.start();
-  const onSnapshot = (snapshot: ChainSnapshot) =>
+  const rules = new RuleBook({
+    store: store.ruleStore(),
+    limits: conditionLimits(app)(''),
+    defaultCooldownMinutes: config.alerts.cooldownMinutes,
+    logger,
+  });
+  const onSnapshot = (snapshot: ChainSnapshot) => {
     engine
       .onSnapshot(snapshot)
       .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed'));
+    try {
+      for (const firing of rules.onSnapshot(snapshot)) {
+        engine
+          .onRuleFired(firing)
+          .catch((error: unknown) => logger.error({ err: error }, 'rule alert failed'));
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'rules not evaluated');
+    }
+  };
   const onPositionClosed = (event: PositionClosedEvent) => engine.onPositionClosed(event);
   for (const tracker of trackers) tracker.on('snapshot', onSnapshot);
   paper.book.on('position_closed', onPositionClosed);

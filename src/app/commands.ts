@@ -146,6 +146,8 @@ export function commandCore(
     trackers: readonly ChainTracker[];
     paper: Pick<Paper, 'book' | 'desk'>;
     history?: CommandContext['history'];
+    /** Alert rules (/rule, /rules). */
+    rules?: CommandContext['rules'];
     /** "simulated session of <date>, now at <time>" when the simulator plays a session. */
     playedSession?: () => string | null;
     /** Counts each PNG actually rendered (replies reuse one per published snapshot). */
@@ -181,6 +183,7 @@ export function commandCore(
     }),
     renders,
     ...(deps.history ? { history: deps.history } : {}),
+    ...(deps.rules ? { rules: deps.rules } : {}),
     now: () => clock.now(),
     firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
   });

@@ -48,6 +48,8 @@ export interface CommandDefinition {
   example: string;
   /** One line for /help and the chat menus (at most 100 characters). */
   summary: string;
+  /** A longer explanation `/help <command>` adds (a small language, several examples). */
+  help?: string;
   arguments: readonly CommandArgument[];
   /** Answers with a picture: front-ends acknowledge at once and redraw in place when a button runs it again. */
   image?: boolean;

@@ -4,6 +4,7 @@ import type { BookStatsReport } from '../paper/book-stats.ts';
 import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
 import type { RenderOnce } from '../render/render-once.ts';
+import type { RuleDesk } from '../rules/rule-desk.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import type { StatusReport } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -49,6 +50,8 @@ export interface CommandContext {
   };
   /** The stored history (past chains, diffs, heatmaps, straddles); chat instants, not the API's. */
   history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle' | 'past'>;
+  /** Alert rules: try a condition on the stored history, add, list, switch on/off, delete. */
+  rules?: Pick<RuleDesk, 'test' | 'add' | 'list' | 'setEnabled' | 'remove' | 'days'>;
   /** Renders each picture once per snapshot and shares it; without it, every request renders anew. */
   renders?: Pick<RenderOnce, 'get'>;
   /** Units per lot of the chain's options (for per-lot figures), or null when the listing is not loaded. */

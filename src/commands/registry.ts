@@ -12,6 +12,8 @@ import { ivCommand } from './builtin/iv.ts';
 import { oiCommand } from './builtin/oi.ts';
 import { pcrCommand } from './builtin/pcr.ts';
 import { pnlCommand } from './builtin/pnl.ts';
+import { ruleCommand } from './builtin/rule.ts';
+import { rulesCommand } from './builtin/rules.ts';
 import { positionsCommand } from './builtin/positions.ts';
 import { startCommand } from './builtin/start.ts';
 import { statsCommand } from './builtin/stats.ts';
@@ -37,6 +39,8 @@ const BUILT_IN: readonly CommandDefinition[] = [
   pnlCommand,
   statsCommand,
   alertsCommand,
+  ruleCommand,
+  rulesCommand,
   statusCommand,
   loginCommand,
   tokenCommand,

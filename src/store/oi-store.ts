@@ -22,6 +22,7 @@ import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
 import { AlertOutboxStore } from './alert-outbox-store.ts';
+import { RuleStore } from './rule-store.ts';
 import { CycleStore } from './cycle-store.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
@@ -67,6 +68,7 @@ export class OiStore {
   private session: SessionStore | undefined;
   private alerts: AlertSubscriptionStore | undefined;
   private outbox: AlertOutboxStore | undefined;
+  private rules: RuleStore | undefined;
   private readonly cycleStore: CycleStore;
   private readonly lock: StoreLock;
   private readonly gate: WriteGate;
@@ -361,6 +363,12 @@ export class OiStore {
   alertOutbox(): AlertOutboxStore {
     this.outbox ??= new AlertOutboxStore(this.db, this.gate);
     return this.outbox;
+  }
+
+  /** Alert rules written in chat, on this same connection. */
+  ruleStore(): RuleStore {
+    this.rules ??= new RuleStore(this.db, this.gate);
+    return this.rules;
   }
 
   /** The Kite session set from chat, on this same connection. */

@@ -21,6 +21,7 @@ export const helpCommand: CommandDefinition = {
       return { text: `Commands:\n${commandList(commands)}\n\nSend /help <command> for an example.` };
     const command = commands.find(name);
     if (!command) return refuse(`There is no /${name}. Send /help for the list.`);
-    return { text: `${command.syntax}\n${command.summary}\nExample: ${command.example}` };
+    const more = command.help ? `\n\n${command.help}` : '';
+    return { text: `${command.syntax}\n${command.summary}\nExample: ${command.example}${more}` };
   },
 };
