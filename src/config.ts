@@ -33,6 +33,8 @@ const EXPECTED: Record<string, string> = {
   DB_PATH: 'a file path',
   RECOVERY_GAP_MINUTES: 'a whole number of minutes from 1 to 375',
   RISK_FREE_RATE: 'a percentage from 0 to 50, e.g. 10 for 10% (the rate of IV and the Greeks)',
+  EXPIRIES_TRACKED: 'a whole number of expiries from 1 to 4 (1 = only the nearest)',
+  ALERT_EXPIRIES: '"nearest" or "all"',
   RETENTION_DAYS: 'a whole number of days from 1 to 3650',
   HTTP_HOST: 'a host name or IP address to listen on',
   HTTP_PORT: 'a port number from 0 to 65535',
@@ -126,6 +128,8 @@ const schema = z.object({
   DB_PATH: z.string().trim().min(1).optional(),
   RECOVERY_GAP_MINUTES: number(1, 375, true).default(30),
   RISK_FREE_RATE: number(0, 50, false).default(10),
+  EXPIRIES_TRACKED: number(1, 4, true).default(2),
+  ALERT_EXPIRIES: z.enum(['nearest', 'all']).default('nearest'),
   RETENTION_DAYS: number(1, 3650, true).default(30),
   HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HTTP_PORT: number(0, 65_535, true).default(5000),
@@ -225,6 +229,8 @@ export interface Config {
     recoveryGapMinutes: number;
     /** RISK_FREE_RATE as a fraction (10% → 0.1), continuously compounded: IV and the Greeks use it. */
     riskFreeRate: number;
+    /** EXPIRIES_TRACKED: each chain tracks this many of its nearest expiries. */
+    expiriesTracked: number;
   };
   store: { path: string; retentionDays: number };
   /** `webOwner`: the book that orders from the desk page go into. */
@@ -240,6 +246,8 @@ export interface Config {
     quietHours: QuietHours | null;
     maxAgeMinutes: number;
     maxRulesPerChat: number;
+    /** ALERT_EXPIRIES: OI-breach alerts for the nearest expiry only, or for every tracked one. */
+    expiries: 'nearest' | 'all';
   };
 }
 
@@ -291,6 +299,7 @@ function trackerConfig(settings: Settings, marketData: Config['marketData']): Co
     oiChangeThresholds: settings.OI_CHANGE_THRESHOLDS,
     recoveryGapMinutes: settings.RECOVERY_GAP_MINUTES,
     riskFreeRate: settings.RISK_FREE_RATE / 100,
+    expiriesTracked: settings.EXPIRIES_TRACKED,
   };
 }
 
@@ -381,6 +390,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       quietHours: settings.QUIET_HOURS ?? null,
       maxAgeMinutes: settings.ALERT_MAX_AGE_MINUTES,
       maxRulesPerChat: settings.MAX_RULES_PER_CHAT,
+      expiries: settings.ALERT_EXPIRIES,
     },
     paper: {
       maxQtyLots: settings.MAX_QTY_LOTS,

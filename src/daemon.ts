@@ -100,11 +100,13 @@ export async function startDaemon(
     const metrics = new MetricsRegistry();
     const market = started.add(await startMarketData(app, store, metrics));
     // No await from here to the alerts: all of them attach to the feed before its first tick arrives.
-    const { trackers, runCycles } = started.add(startTrackers(app, market, store, metrics));
+    const { trackers, allTrackers, runCycles } = started.add(startTrackers(app, market, store, metrics));
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
     const history = chainHistory(app, store);
-    const api = started.add(await startApi(app, { store, market, trackers, paper, metrics, history }));
+    const api = started.add(
+      await startApi(app, { store, market, trackers, allTrackers, paper, metrics, history }),
+    );
     const pruned = () => {
       alerts.pruneOutbox();
       return retention();

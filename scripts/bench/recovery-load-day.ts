@@ -95,8 +95,10 @@ export function generateChainDay(
   random: () => number,
   onInstruments: (rows: InstrumentRecord[]) => void,
   onCycle: (cycle: CycleRecord) => void,
+  /** 0: the nearest expiry; 1: the next (a week later), as EXPIRIES_TRACKED=2 tracks it too. */
+  expiryRank = 0,
 ): void {
-  const expiry = expiryOf(chain, date);
+  const expiry = istAddDays(expiryOf(chain, date), 7 * expiryRank);
   const weekSlot = Math.floor(istDayNumberOfDate(expiry) / 7) % 64;
   let price = chain.referenceLevel * (0.97 + random() * 0.06);
   const atm0 = Math.round(price / chain.strikeStep) * chain.strikeStep;
@@ -143,10 +145,12 @@ export function generateChainDay(
       underlyingPrice,
       atm,
       observations,
+      underlyingSnapshot: expiryRank === 0,
       published: {
         chainId: chain.chainId,
         time,
         expiry,
+        expiryRank,
         status: 'Live',
         underlyingPrice,
         underlyingChange: Math.round((underlyingPrice - chain.referenceLevel) * 100) / 100,

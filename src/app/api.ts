@@ -7,6 +7,7 @@ import type { ChainHistory } from '../history/chain-history.ts';
 import type { Paper } from './paper.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import { chooseExpiry, ExpiryError, parseExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import type { AppContext } from './context.ts';
 import type { MarketData } from './market-data.ts';
@@ -18,15 +19,48 @@ interface ApiDeps {
   store: OiStore;
   market: Pick<MarketData, 'ticker' | 'session'>;
   trackers: readonly ChainTracker[];
+  /** Every tracked expiry's tracker (`NSE`, `NSE_next`, …); default `trackers`. */
+  allTrackers?: readonly ChainTracker[];
   paper: Pick<Paper, 'onEvent' | 'routes'>;
   metrics: MetricsRegistry;
   history: ChainHistory;
+}
+
+/** `/api/data/<chain>?expiry=next|YYYY-MM-DD`: that tracked expiry's chain, or one line listing the tracked ones. */
+function expiryChainJson(
+  allTrackers: readonly ChainTracker[],
+  chainId: string,
+  expiry: string,
+  jsonOf: (tracker: ChainTracker) => ChainJson | null,
+): { status: number; body: unknown } {
+  const choice = parseExpiryChoice(expiry);
+  if (!choice)
+    return { status: 400, body: { error: `expiry "${expiry}" is not one; use next or YYYY-MM-DD` } };
+  const ofChain = allTrackers.filter((tracker) => tracker.spec.id === chainId);
+  try {
+    const tracker =
+      ofChain[
+        chooseExpiry(
+          chainId,
+          ofChain.map((candidate) => candidate.expiry),
+          choice,
+        )
+      ]!;
+    const json = jsonOf(tracker);
+    return json
+      ? { status: 200, body: json }
+      : { status: 503, body: { error: `chain ${tracker.id} has no data yet (starting)` } };
+  } catch (error) {
+    if (error instanceof ExpiryError) return { status: 404, body: { error: error.message } };
+    throw error;
+  }
 }
 
 /** What the local JSON API serves: chain JSON, health, and the snapshot and paper events. */
 function apiSource(app: AppContext, deps: ApiDeps): ApiSource {
   const { config } = app;
   const { store, trackers, paper } = deps;
+  const allTrackers = deps.allTrackers ?? trackers;
   const { ticker } = deps.market;
   const jsonOf = (tracker: ChainTracker): ChainJson | null => {
     const snapshot = tracker.current();
@@ -52,12 +86,13 @@ function apiSource(app: AppContext, deps: ApiDeps): ApiSource {
         skipped: ticker.decodeStats,
       },
     }),
+    expiryChainJson: (chainId, expiry) => expiryChainJson(allTrackers, chainId, expiry, jsonOf),
     onEvent: (listener) => {
-      const handlers = trackers.map((tracker) => {
+      const handlers = allTrackers.map((tracker) => {
         // The event carries the cycle exactly as computed (and stored), not with later ticks laid over it.
         const handler = (snapshot: ChainSnapshot) =>
           listener(
-            `data_update_${tracker.spec.id}`,
+            `data_update_${tracker.id}`,
             chainJson(snapshot, config.tracker.oiChangeWindows, tracker.dataAgeSeconds()),
           );
         tracker.on('snapshot', handler);

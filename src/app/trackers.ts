@@ -3,17 +3,22 @@ import type { OiStore } from '../store/oi-store.ts';
 import { ChainTracker } from '../tracker/chain-tracker.ts';
 import { CycleScheduler, cycleLogFields } from '../tracker/cycle-scheduler.ts';
 import { oiWindows } from '../tracker/oi-change.ts';
+import { OiHistory } from '../tracker/oi-history.ts';
+import { SharedSubscriptions } from '../tracker/shared-subscriptions.ts';
 import type { AppContext } from './context.ts';
 import type { MarketData } from './market-data.ts';
 
 export interface Trackers {
+  /** The nearest expiry's tracker of each chain (`NSE`, `BSE`). */
   readonly trackers: readonly ChainTracker[];
+  /** Every tracker: each chain's EXPIRIES_TRACKED nearest expiries (`NSE`, `NSE_next`, …), nearest first per chain. */
+  readonly allTrackers: readonly ChainTracker[];
   /** Runs one cycle of every chain now (the schedule does this every REFRESH_INTERVAL_SECONDS). */
   runCycles(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** One tracker per configured chain on the feed, the cycle schedule, and the feed started. */
+/** Trackers for each configured chain's tracked expiries on the feed, the cycle schedule, and the feed started. */
 export function startTrackers(
   app: AppContext,
   market: Pick<MarketData, 'catalogue' | 'rest' | 'ticker'>,
@@ -23,32 +28,42 @@ export function startTrackers(
   const { config, logger, clock } = app;
   const { ticker } = market;
   const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
-  const trackers = config.chains.map(
-    (spec) =>
-      new ChainTracker({
-        spec,
-        catalogue: market.catalogue,
-        rest: market.rest,
-        ticker,
-        store,
-        settings: { ...config.tracker, windows },
-        now: () => clock.now(),
-        warn: (message, error) => logger.warn({ err: error }, message),
-      }),
-  );
-  for (const tracker of trackers) {
-    tracker.on('snapshot', (snapshot) => logger.info(cycleLogFields(snapshot), 'cycle'));
+  const subscriptions = new SharedSubscriptions(ticker);
+  const allTrackers = config.chains.flatMap((spec) => {
+    const history = new OiHistory();
+    return Array.from(
+      { length: config.tracker.expiriesTracked },
+      (_, expiryRank) =>
+        new ChainTracker({
+          spec,
+          expiryRank,
+          history,
+          catalogue: market.catalogue,
+          rest: market.rest,
+          ticker: subscriptions,
+          store,
+          settings: { ...config.tracker, windows },
+          now: () => clock.now(),
+          warn: (message, error) => logger.warn({ err: error }, message),
+        }),
+    );
+  });
+  const trackers = allTrackers.filter((tracker) => tracker.expiryRank === 0);
+  for (const tracker of allTrackers) {
+    tracker.on('snapshot', (snapshot) =>
+      logger.info({ ...cycleLogFields(snapshot), chain: tracker.id }, 'cycle'),
+    );
   }
   const onTicks = (ticks: Parameters<ChainTracker['onTicks']>[0]) => {
-    for (const tracker of trackers) tracker.onTicks(ticks);
+    for (const tracker of allTrackers) tracker.onTicks(ticks);
   };
   ticker.on('ticks', onTicks);
-  const started = trackers.filter((tracker) => {
+  const started = allTrackers.filter((tracker) => {
     try {
       tracker.start();
       return true;
     } catch (error) {
-      logger.error({ chain: tracker.spec.id, err: error }, 'chain could not start; the others carry on');
+      logger.error({ chain: tracker.id, err: error }, 'chain could not start; the others carry on');
       return false;
     }
   });
@@ -71,6 +86,7 @@ export function startTrackers(
   scheduler.start();
   return {
     trackers,
+    allTrackers,
     runCycles: () => scheduler.tick(),
     stop: async () => {
       await scheduler.stop();

@@ -7,6 +7,7 @@ import type { OptionRow } from '../tracker/types.ts';
 import { formatIstIso, istWallClock, MINUTE_MS } from '../util/ist.ts';
 import { HistoryError, parseInstant, parseTradingDate, type InstantRules } from './instant.ts';
 import { PastChains, type CycleReads, type PastCycle, type PastSnapshot } from './past-chains.ts';
+import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 
 export interface ChainHistoryDeps {
   cycles: CycleReads;
@@ -117,9 +118,9 @@ export class ChainHistory {
     return parseTradingDate(text, this.rules(false));
   }
 
-  /** The chain as the latest stored cycle at or before the instant published it. */
-  chainAt(chainId: string, at: string, api: boolean): PastCycle {
-    return this.past.at(chainId, this.instant(at, api));
+  /** The chain (its nearest expiry, or the chosen one) as the latest stored cycle at or before the instant published it. */
+  chainAt(chainId: string, at: string, api: boolean, choice?: ExpiryChoice): PastCycle {
+    return this.past.at(chainId, this.instant(at, api), [], choice);
   }
 
   /** OI and LTP at `to` against `from` (default now) for the strikes shown at `to`. */

@@ -7,6 +7,7 @@ import type { InstrumentRecord, StoredCycle } from '../store/types.ts';
 import { computeChainSnapshot } from '../tracker/chain-analytics.ts';
 import { oiWindows } from '../tracker/oi-change.ts';
 import type { OiLookup } from '../tracker/oi-history.ts';
+import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 import { atmStrike } from '../tracker/strikes.ts';
 import type { ChainSnapshot, ChainStatus } from '../tracker/types.ts';
 import { DAY_MS, formatIstIso, istDateOf, istMidnight, istWallClock } from '../util/ist.ts';
@@ -27,6 +28,15 @@ export interface PastCycle extends PastSnapshot {
 }
 
 const NO_QUOTES = new Map<number, never>();
+const NEAREST: ExpiryChoice = { rank: 0 };
+
+/** The cycles of the chosen expiry: by its rank at each instant, or by its date. */
+function chosen(cycles: readonly StoredCycle[], choice: ExpiryChoice): StoredCycle[] {
+  return cycles.filter((cycle) =>
+    'rank' in choice ? cycle.expiryRank === choice.rank : cycle.expiry === choice.date,
+  );
+}
+
 const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
 
 /** The snapshot the cycle published, from its record, its expiry's instruments and the history it saw. */
@@ -84,10 +94,15 @@ export class PastChains {
    * The latest stored cycle of the chain at or before `instant` on the same IST day, as published;
    * its history also holds `alsoTokens`.
    */
-  at(chainId: string, instant: number, alsoTokens: readonly number[] = []): PastCycle {
+  at(
+    chainId: string,
+    instant: number,
+    alsoTokens: readonly number[] = [],
+    choice: ExpiryChoice = NEAREST,
+  ): PastCycle {
     const dayStart = istMidnight(instant);
-    const cycle = this.cycles.atOrBefore(chainId, instant, dayStart);
-    if (!cycle) throw this.nothingBefore(chainId, instant);
+    const cycle = this.cycles.atOrBefore(chainId, instant, dayStart, choice);
+    if (!cycle) throw this.nothingBefore(chainId, instant, choice);
     const instruments = cycle.expiry === null ? [] : this.cycles.instruments(chainId, cycle.expiry);
     const needed = aroundAtm(cycle, instruments);
     const history = new StoredHistory(
@@ -101,10 +116,13 @@ export class PastChains {
     return { cycle, snapshot: recomputeCycle(cycle, needed, seen), history: seen };
   }
 
-  /** Every stored cycle of the chain on the IST day `date`, as published, ascending; 404 when there is none. */
-  day(chainId: string, date: string): PastSnapshot[] {
+  /**
+   * Every stored cycle of the chain's chosen expiry (default the nearest at each instant) on the IST
+   * day `date`, as published, ascending; 404 when there is none.
+   */
+  day(chainId: string, date: string, choice: ExpiryChoice = NEAREST): PastSnapshot[] {
     const dayStart = istWallClock(date, '00:00');
-    const cycles = this.cycles.between(chainId, dayStart, dayStart + DAY_MS - 1);
+    const cycles = chosen(this.cycles.between(chainId, dayStart, dayStart + DAY_MS - 1), choice);
     if (cycles.length === 0) throw new HistoryError(`${chainId} has no stored cycles on ${date}`, 404);
     const byExpiry = new Map<string, InstrumentRecord[]>();
     for (const cycle of cycles) {
@@ -123,13 +141,15 @@ export class PastChains {
     }));
   }
 
-  private nothingBefore(chainId: string, instant: number): HistoryError {
+  private nothingBefore(chainId: string, instant: number, choice: ExpiryChoice): HistoryError {
     const date = istDateOf(instant);
     const dayStart = istMidnight(instant);
     const first = this.cycles.first(chainId, dayStart, dayStart + DAY_MS);
+    const which =
+      'date' in choice ? ` of the ${choice.date} expiry` : choice.rank === 0 ? '' : ' of the next expiry';
     return new HistoryError(
       first
-        ? `${chainId} has no stored cycle on ${date} at or before ${hhmm(instant)} IST; ` +
+        ? `${chainId} has no stored cycle${which} on ${date} at or before ${hhmm(instant)} IST; ` +
             `the first stored minute that day is ${hhmm(first.time)} IST`
         : `${chainId} has no stored cycles on ${date}`,
       404,

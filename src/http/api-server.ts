@@ -21,8 +21,13 @@ export interface ApiSource {
   chains(): readonly ChainSpec[];
   /** The chain's latest data, or null before its first cycle. */
   chainJson(chainId: string): ChainJson | null;
-  /** The chain at a past instant (`?at=`), as that cycle published it, or the refusal (400/404). */
-  pastChainJson?(chainId: string, at: string): { status: number; body: unknown };
+  /**
+   * The chain at a past instant (`?at=`, with `?expiry=` one of its tracked expiries), as that cycle
+   * published it, or the refusal (400/404).
+   */
+  pastChainJson?(chainId: string, at: string, expiry?: string): { status: number; body: unknown };
+  /** One tracked expiry of the chain (`?expiry=next|YYYY-MM-DD`), or the refusal (400/404/503). */
+  expiryChainJson?(chainId: string, expiry: string): { status: number; body: unknown };
   health(): {
     database: { ok: boolean; error?: string };
     chains: Record<string, { status: ChainStatus | 'Starting' }>;
@@ -189,9 +194,14 @@ function chainRoutes(source: ApiSource): Route[] {
       return sendJson(res, 404, { error: `unknown chain "${name}"; tracked chains: ${known.join(', ')}` });
     }
     const at = query.get('at');
+    const expiry = query.get('expiry') ?? undefined;
     if (at !== null && source.pastChainJson) {
-      const past = source.pastChainJson(spec.id, at);
+      const past = source.pastChainJson(spec.id, at, expiry);
       return sendJson(res, past.status, past.body);
+    }
+    if (expiry !== undefined && source.expiryChainJson) {
+      const chosen = source.expiryChainJson(spec.id, expiry);
+      return sendJson(res, chosen.status, chosen.body);
     }
     const json = source.chainJson(spec.id);
     if (!json) return sendJson(res, 503, { error: `chain ${spec.id} has no data yet (starting)` });

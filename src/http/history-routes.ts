@@ -2,11 +2,19 @@
 import { findChain } from '../chain-specs.ts';
 import type { ChainHistory } from '../history/chain-history.ts';
 import { HistoryError } from '../history/instant.ts';
+import { parseExpiryChoice, type ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSpec } from '../tracker/types.ts';
 import type { ApiRoute } from './api-server.ts';
 import { chainJson } from './chain-json.ts';
 
 type Answer = { status: number; body: unknown };
+
+/** `?expiry=` as a choice, or a 400 saying what is accepted. */
+export function expiryChoice(text: string): ExpiryChoice {
+  const choice = parseExpiryChoice(text);
+  if (!choice) throw new HistoryError(`expiry "${text}" is not one; use next or YYYY-MM-DD`, 400);
+  return choice;
+}
 
 const under = (prefix: string) => (path: string) =>
   path.startsWith(prefix) && path.length > prefix.length ? [path.slice(prefix.length)] : null;
@@ -25,7 +33,7 @@ export function historyRoutes(
   history: ChainHistory,
   chains: () => readonly ChainSpec[],
   windows: readonly number[],
-): { routes: ApiRoute[]; pastChainJson(chainId: string, at: string): Answer } {
+): { routes: ApiRoute[]; pastChainJson(chainId: string, at: string, expiry?: string): Answer } {
   const chainOf = (name: string): ChainSpec => {
     const spec = findChain(chains(), decodeURIComponent(name));
     if (spec) return spec;
@@ -54,9 +62,14 @@ export function historyRoutes(
       ),
       route('/api/straddle/', (spec, query) => history.straddle(spec.id, optional(query, 'date'))),
     ],
-    pastChainJson: (chainId, at) =>
+    pastChainJson: (chainId, at, expiry) =>
       answer(() => {
-        const past = history.chainAt(chainId, at, true);
+        const past = history.chainAt(
+          chainId,
+          at,
+          true,
+          expiry === undefined ? undefined : expiryChoice(expiry),
+        );
         return chainJson({ ...past.snapshot, status: 'History' }, windows, null);
       }),
   };

@@ -45,6 +45,18 @@ export class InstrumentCatalogue {
   private readonly options = new Map<string, Instrument>();
 
   constructor(instruments: Iterable<Instrument>) {
+    this.load(instruments);
+  }
+
+  /** Swaps in a newly downloaded instrument list (the daily reload brings new series). */
+  replace(instruments: Iterable<Instrument>): void {
+    this.byToken.clear();
+    this.bySymbol.clear();
+    this.options.clear();
+    this.load(instruments);
+  }
+
+  private load(instruments: Iterable<Instrument>): void {
     for (const instrument of instruments) {
       this.byToken.set(instrument.instrumentToken, instrument);
       this.bySymbol.set(`${instrument.exchange}:${instrument.tradingsymbol}`, instrument);
@@ -98,9 +110,14 @@ export class InstrumentCatalogue {
 
   /** The nearest expiry on or after today (IST); after 15:30 IST on expiry day, the next one. */
   nearestExpiry(series: OptionSeries, nowMs: number): string | undefined {
+    return this.upcomingExpiries(series, nowMs)[0];
+  }
+
+  /** The expiries not yet expired (an expiry ends at 15:30 IST on its day), nearest first. */
+  upcomingExpiries(series: OptionSeries, nowMs: number): string[] {
     const today = istDateOf(nowMs);
     const pastClose = nowMs >= istWallClock(today, MARKET_CLOSE);
-    return this.expiries(series).find((expiry) => expiry > today || (expiry === today && !pastClose));
+    return this.expiries(series).filter((expiry) => expiry > today || (expiry === today && !pastClose));
   }
 
   chain(series: OptionSeries, expiry: string): OptionChainListing | undefined {

@@ -11,6 +11,7 @@ type CycleRow = [
   chain: string,
   time: number,
   expiry: string,
+  expiryRank: number,
   status: string,
   price: number | null,
   underlyingChange: number | null,
@@ -23,16 +24,30 @@ type CycleRow = [
   settings: string,
 ];
 
-const CYCLE_COLUMNS = `c.chain, c.time, c.expiry, c.status, c.price, c.underlying_change, c.pcr_all, c.max_pain,
+const CYCLE_COLUMNS = `c.chain, c.time, c.expiry, c.expiry_rank, c.status, c.price, c.underlying_change, c.pcr_all, c.max_pain,
   c.support, c.resistance, c.notes, c.history_since, s.settings`;
 const FROM_CYCLES = 'FROM cycles AS c JOIN cycle_settings AS s ON s.id = c.settings';
 
 function cycleOf(row: CycleRow): StoredCycle {
-  const [chainId, time, expiry, status, price, change, pcrAll, maxPain, support, resistance, notes] = row;
+  const [
+    chainId,
+    time,
+    expiry,
+    expiryRank,
+    status,
+    price,
+    change,
+    pcrAll,
+    maxPain,
+    support,
+    resistance,
+    notes,
+  ] = row;
   return {
     chainId,
     time: time * 1000,
     expiry: expiry === '' ? null : expiry,
+    expiryRank,
     status,
     underlyingPrice: price,
     underlyingChange: change,
@@ -41,8 +56,8 @@ function cycleOf(row: CycleRow): StoredCycle {
     support,
     resistance,
     notes: notes === null ? [] : (JSON.parse(notes) as string[]),
-    historySince: row[11] * 1000,
-    settings: JSON.parse(row[12]) as CycleSettings,
+    historySince: row[12] * 1000,
+    settings: JSON.parse(row[13]) as CycleSettings,
   };
 }
 
@@ -52,7 +67,6 @@ export class CycleStore {
   private readonly insertCycleStmt: Database.Statement;
   private readonly atOrBeforeStmt: Database.Statement;
   private readonly expiryAtOrBeforeStmt: Database.Statement;
-  private readonly atTimeStmt: Database.Statement;
   private readonly firstFromStmt: Database.Statement;
   private readonly betweenStmt: Database.Statement;
   private readonly instrumentsStmt: Database.Statement;
@@ -66,11 +80,11 @@ export class CycleStore {
     );
     this.settingsIdStmt = db.prepare('SELECT id FROM cycle_settings WHERE settings = ?').pluck();
     this.insertCycleStmt = db.prepare(
-      `INSERT INTO cycles (chain, time, expiry, status, price, underlying_change, pcr_all, max_pain, support,
+      `INSERT INTO cycles (chain, time, expiry, expiry_rank, status, price, underlying_change, pcr_all, max_pain, support,
          resistance, notes, history_since, settings)
-       VALUES (@chain, @time, @expiry, @status, @price, @change, @pcrAll, @maxPain, @support, @resistance,
+       VALUES (@chain, @time, @expiry, @expiryRank, @status, @price, @change, @pcrAll, @maxPain, @support, @resistance,
          @notes, @historySince, @settings)
-       ON CONFLICT (chain, time, expiry) DO UPDATE SET status = excluded.status,
+       ON CONFLICT (chain, time, expiry) DO UPDATE SET expiry_rank = excluded.expiry_rank, status = excluded.status,
          price = excluded.price, underlying_change = excluded.underlying_change, pcr_all = excluded.pcr_all,
          max_pain = excluded.max_pain, support = excluded.support, resistance = excluded.resistance,
          notes = excluded.notes, history_since = excluded.history_since, settings = excluded.settings`,
@@ -78,7 +92,7 @@ export class CycleStore {
     this.atOrBeforeStmt = db
       .prepare(
         `SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES}
-         WHERE c.chain = ? AND c.time <= ? AND c.time >= ? ORDER BY c.time DESC, c.expiry LIMIT 1`,
+         WHERE c.chain = ? AND c.time <= ? AND c.time >= ? AND c.expiry_rank = ? ORDER BY c.time DESC LIMIT 1`,
       )
       .raw();
     this.expiryAtOrBeforeStmt = db
@@ -86,9 +100,6 @@ export class CycleStore {
         `SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES}
          WHERE c.chain = ? AND c.time <= ? AND c.time >= ? AND c.expiry = ? ORDER BY c.time DESC LIMIT 1`,
       )
-      .raw();
-    this.atTimeStmt = db
-      .prepare(`SELECT ${CYCLE_COLUMNS} ${FROM_CYCLES} WHERE c.chain = ? AND c.time = ? ORDER BY c.expiry`)
       .raw();
     this.firstFromStmt = db
       .prepare(
@@ -124,6 +135,7 @@ export class CycleStore {
       chain: cycle.chainId,
       time: toStoredSeconds(cycle.time),
       expiry: cycle.expiry ?? '',
+      expiryRank: cycle.expiryRank,
       status: cycle.status,
       price: cycle.underlyingPrice,
       change: cycle.underlyingChange,
@@ -138,22 +150,22 @@ export class CycleStore {
   }
 
   /**
-   * The chain's latest cycle at or before `ms` and at or after `sinceMs` (of `expiry` when given, else
-   * the nearest expiry's at that instant), or null.
+   * The chain's latest cycle at or before `ms` and at or after `sinceMs` of the chosen expiry: by its
+   * rank then (0 the nearest, the default) or by its date; or null.
    */
-  atOrBefore(chainId: string, ms: number, sinceMs: number, expiry?: string): StoredCycle | null {
+  atOrBefore(
+    chainId: string,
+    ms: number,
+    sinceMs: number,
+    choice: { rank: number } | { date: string } = { rank: 0 },
+  ): StoredCycle | null {
     const range = [chainId, toStoredSeconds(ms), Math.ceil(sinceMs / 1000)];
     const row = (
-      expiry === undefined
-        ? this.atOrBeforeStmt.get(...range)
-        : this.expiryAtOrBeforeStmt.get(...range, expiry)
+      'rank' in choice
+        ? this.atOrBeforeStmt.get(...range, choice.rank)
+        : this.expiryAtOrBeforeStmt.get(...range, choice.date)
     ) as CycleRow | undefined;
     return row ? cycleOf(row) : null;
-  }
-
-  /** The chain's cycles at exactly `ms` (one per expiry tracked then), nearest expiry first. */
-  atTime(chainId: string, ms: number): StoredCycle[] {
-    return (this.atTimeStmt.all(chainId, toStoredSeconds(ms)) as CycleRow[]).map(cycleOf);
   }
 
   /** The chain's first cycle in [fromMs, beforeMs), or null. */

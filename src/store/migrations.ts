@@ -129,11 +129,13 @@ export const MIGRATIONS: readonly string[] = [
     settings TEXT    NOT NULL UNIQUE
   );
 
-  -- One row per chain, second and expiry tracked (EXPIRIES_TRACKED); expiry '' when none was known.
+  -- One row per chain, second and expiry tracked (EXPIRIES_TRACKED); expiry '' when none was known;
+  -- expiry_rank: 0 for the nearest expiry then, 1 for the next, …
   CREATE TABLE cycles (
     chain             TEXT    NOT NULL,
     time              INTEGER NOT NULL,
     expiry            TEXT    NOT NULL,
+    expiry_rank       INTEGER NOT NULL,
     status            TEXT    NOT NULL,
     price             REAL,
     underlying_change REAL,

@@ -195,7 +195,7 @@ export class OiStore {
     this.saveCycleTx = db.transaction((cycle: CycleRecord) => {
       for (const row of cycle.observations) this.bindObservation(this.upsertObservationStmt, row);
       const seconds = toStoredSeconds(cycle.time);
-      if (cycle.underlyingPrice !== null && cycle.atm !== null) {
+      if (cycle.underlyingSnapshot !== false && cycle.underlyingPrice !== null && cycle.atm !== null) {
         this.upsertUnderlyingStmt.run(
           cycle.chainId,
           seconds,

@@ -36,6 +36,8 @@ export interface CycleRecord {
   /** PCR over the shown strikes, when known. */
   pcr?: number | null;
   observations: ObservationRecord[];
+  /** Whether to write the underlying snapshot (price, ATM, PCR) too; default true (the nearest expiry's). */
+  underlyingSnapshot?: boolean;
   /** What the cycle published besides its rows, when it published a Live or Stale snapshot. */
   published?: StoredCycle;
 }

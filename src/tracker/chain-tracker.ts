@@ -37,6 +37,12 @@ export interface ChainTrackerDeps {
   store: ChainStore;
   settings: ChainTrackerSettings;
   now?: () => number;
+  /**
+   * Which expiry: 0 the nearest (default), 1 the next, … (EXPIRIES_TRACKED). Trackers of one chain
+   * share one `history`, so when the nearest expires the next one's history carries on.
+   */
+  expiryRank?: number;
+  history?: OiHistory;
   /** Called with problems worth a log line (store write failed, quote API failed, …). */
   warn?: (message: string, error?: unknown) => void;
 }
@@ -62,7 +68,10 @@ const STORED_STATUSES = new Set<ChainStatus>(['Live', 'Stale']);
  */
 export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   readonly spec: ChainSpec;
-  readonly history = new OiHistory();
+  /** The chain's id for the nearest expiry (`NSE`), `NSE_next` for the next, `NSE_next2` after it. */
+  readonly id: string;
+  readonly expiryRank: number;
+  readonly history: OiHistory;
   private readonly series: OptionSeries;
   private readonly now: () => number;
   private readonly warn: (message: string, error?: unknown) => void;
@@ -84,6 +93,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   constructor(private readonly deps: ChainTrackerDeps) {
     super();
     this.spec = deps.spec;
+    this.expiryRank = deps.expiryRank ?? 0;
+    this.id = trackerId(deps.spec.id, this.expiryRank);
+    this.history = deps.history ?? new OiHistory();
     this.series = { name: deps.spec.optionName, exchange: deps.spec.optionsExchange };
     this.now = deps.now ?? Date.now;
     this.warn = deps.warn ?? (() => {});
@@ -161,6 +173,11 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     };
   }
 
+  /** The expiry this tracker follows now ('YYYY-MM-DD'), or null before its listing is known. */
+  get expiry(): string | null {
+    return this.listing?.expiry ?? null;
+  }
+
   /** The options that can be traded: the shown strikes and the buffer strike each side. */
   tradableOptions(): readonly TradableOption[] {
     const lotSize = this.listing?.lotSize ?? 0;
@@ -198,7 +215,10 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     this.backfill.mergeArrived(now);
     const price = this.indexToken === null ? null : (this.live.get(this.indexToken)?.ltp ?? null);
     if (price === null || !this.listing) {
-      if (!this.listing) notes.push(`no expiry found for ${this.series.name} on ${this.series.exchange}`);
+      if (!this.listing)
+        notes.push(
+          `no expiry found for ${this.series.name} on ${this.series.exchange}${this.expiryRank > 0 ? ` beyond the nearest ${this.expiryRank}` : ''}`,
+        );
       const empty = this.emptySnapshot(now, this.status(now, false), notes);
       this.persist(empty, []);
       return this.publish(empty);
@@ -285,9 +305,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     };
   }
 
-  /** Picks the nearest expiry (rolling to the next after 15:30 IST on expiry day). */
+  /** Picks its expiry: the nearest, or the next, … (each rolls on after 15:30 IST on expiry day). */
   private refreshListing(now: number): void {
-    const expiry = this.deps.catalogue.nearestExpiry(this.series, now);
+    const expiry = this.deps.catalogue.upcomingExpiries(this.series, now)[this.expiryRank];
     if (expiry === this.listing?.expiry) return;
     this.listing = expiry ? (this.deps.catalogue.chain(this.series, expiry) ?? null) : null;
     if (this.subscribed.size > 0) this.deps.ticker.unsubscribe([...this.subscribed]);
@@ -388,6 +408,8 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
         atm: snapshot.atmStrike,
         pcr: snapshot.pcr,
         observations,
+        // The PCR-through-the-day series is the nearest expiry's; the others read theirs from the cycles.
+        underlyingSnapshot: this.expiryRank === 0,
         ...(published ? { published } : {}),
       });
     } catch (error) {
@@ -401,6 +423,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       chainId: snapshot.chainId,
       time: snapshot.lastUpdate,
       expiry: snapshot.expiry,
+      expiryRank: this.expiryRank,
       status: snapshot.status,
       underlyingPrice: snapshot.underlyingPrice,
       underlyingChange: snapshot.underlyingChange ?? null,
@@ -421,4 +444,10 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     if (recovered) this.history.load(recovered.observations);
     this.historySince = recovered ? istMidnight(now) : Math.floor(now / 1000) * 1000;
   }
+}
+
+/** `NSE` for the nearest expiry, `NSE_next` for the next, `NSE_next2` for the one after. */
+export function trackerId(chainId: string, expiryRank: number): string {
+  if (expiryRank === 0) return chainId;
+  return expiryRank === 1 ? `${chainId}_next` : `${chainId}_next${expiryRank}`;
 }

@@ -4,7 +4,7 @@ import type { ChainTracker } from './chain-tracker.ts';
 import type { ChainSnapshot } from './types.ts';
 
 /** What the scheduler uses of a tracker. */
-export type ScheduledChain = Pick<ChainTracker, 'spec' | 'runCycle' | 'markClosed'>;
+export type ScheduledChain = Pick<ChainTracker, 'id' | 'runCycle' | 'markClosed'>;
 
 export interface CycleSchedulerOptions {
   trackers: readonly ScheduledChain[];
@@ -79,7 +79,7 @@ export class CycleScheduler {
         tracker.markClosed(now);
         return Promise.resolve();
       }
-      const id = tracker.spec.id;
+      const id = tracker.id;
       const inFlight = this.running.get(id);
       if (inFlight) return inFlight;
       const started = performance.now();

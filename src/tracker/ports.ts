@@ -43,6 +43,8 @@ export interface ChainStore {
     atm: number | null;
     pcr?: number | null;
     observations: ObservationRow[];
+    /** Whether to write the underlying snapshot (price, ATM, PCR) too; default true. */
+    underlyingSnapshot?: boolean;
     published?: PublishedCycle;
   }): void;
   /** Stores backfilled rows known from `knownAt`, never over a stored one; answers the rows inserted. */

@@ -97,6 +97,8 @@ export interface PublishedCycle {
   chainId: string;
   time: number;
   expiry: string | null;
+  /** 0 when `expiry` was the chain's nearest then, 1 the next, … */
+  expiryRank: number;
   status: string;
   underlyingPrice: number | null;
   underlyingChange: number | null;

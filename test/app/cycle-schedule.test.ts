@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarketCalendar } from '../../src/calendar/market-hours.ts';
 import { SimClock } from '../../src/sim/clock.ts';
-import type { ChainSnapshot, ChainSpec } from '../../src/tracker/types.ts';
+import type { ChainSnapshot } from '../../src/tracker/types.ts';
 import { CycleScheduler, type ScheduledChain } from '../../src/tracker/cycle-scheduler.ts';
 import { istWallClock } from '../../src/util/ist.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -11,7 +11,7 @@ function recordingChain(id: string): ScheduledChain & { cycles: number[]; closed
   const cycles: number[] = [];
   const closed: number[] = [];
   return {
-    spec: { id } as ChainSpec,
+    id,
     cycles,
     closed,
     runCycle: async (now?: number) => {

@@ -29,6 +29,7 @@ describe('the chain at a past instant', () => {
   const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-history-')), 'oi.db');
   const config = () => configAgainstSim(sim, { DB_PATH: dbPath, HTTP_TOKEN: TOKEN });
   const published = new Map<string, ChainJson>();
+  const publishedNext = new Map<string, ChainJson>();
   const get = async (route: string) => {
     const response = await fetch(`${daemon!.apiUrl}${route}`, {
       headers: { Authorization: `Bearer ${TOKEN}` },
@@ -48,7 +49,7 @@ describe('the chain at a past instant', () => {
       const before = stream.events.length;
       await daemon!.runCycles();
       await waitFor(
-        () => stream.events.filter((e) => e.event.startsWith('data_update_')).length >= before + 2,
+        () => stream.events.filter((e) => e.event.startsWith('data_update_')).length >= before + 4,
         {
           timeoutMs: 5000,
           intervalMs: 10,
@@ -59,8 +60,12 @@ describe('the chain at a past instant', () => {
     for (const { event, data } of stream.events) {
       if (!event.startsWith('data_update_')) continue;
       const json = data as ChainJson;
-      if (json.status === 'Live' || json.status === 'Stale')
+      // The nearest expiry's events; the next expiry's (`data_update_NSE_next`) are kept apart.
+      if (event !== `data_update_${json.exchange}`) {
+        if (json.status === 'Live') publishedNext.set(`${json.exchange} ${json.last_update}`, json);
+      } else if (json.status === 'Live' || json.status === 'Stale') {
         published.set(`${json.exchange} ${json.last_update}`, json);
+      }
     }
   }
 
@@ -88,6 +93,18 @@ describe('the chain at a past instant', () => {
         const answer = await at(json, json.last_update);
         expect(answer.status).toBe(200);
         expect(answer.body).toEqual(asHistory(json));
+      }
+      // The next expiry's cycles come back with ?expiry=next, and with ?expiry=<its date>.
+      expect(publishedNext.size).toBeGreaterThanOrEqual(2 * (CYCLES - 1));
+      for (const json of publishedNext.values()) {
+        const next = await get(
+          `/api/data/${json.exchange}?at=${encodeURIComponent(json.last_update)}&expiry=next`,
+        );
+        expect(next.body).toEqual(asHistory(json));
+        const dated = await get(
+          `/api/data/${json.exchange}?at=${Date.parse(json.last_update)}&expiry=${json.expiry}`,
+        );
+        expect(dated.body).toEqual(asHistory(json));
       }
       // Half a second after a cycle (epoch ms): still that cycle.
       const nse = [...published.values()].filter((json) => json.exchange === 'NSE');
