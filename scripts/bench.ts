@@ -13,6 +13,7 @@ import { exitLatencyTicks } from './bench/exit-latency-ticks.ts';
 import { historyBenches } from './bench/history.ts';
 import { recoveryLoadDay } from './bench/recovery-load-day.ts';
 import { renderChainPng } from './bench/render-chain-png.ts';
+import { ruleReplay } from './bench/rule-replay.ts';
 import { tickToMtm } from './bench/tick-to-mtm.ts';
 import { benchReport, formatReport } from './bench/report.ts';
 import type { BenchResult } from './bench/result.ts';
@@ -29,6 +30,7 @@ const benches: Record<string, Bench> = {
   tick_to_mtm_us: tickToMtm,
   render_chain_png: renderChainPng,
   history: historyBenches,
+  rule_replay: () => ruleReplay(),
   command_chain_p50: commandChainP50,
   chain_png_bytes: chainPngBytes,
   chain_burst_50_p99_ms: chainBurst50,

@@ -111,9 +111,9 @@ export async function startDaemon(
       alerts.pruneOutbox();
       return retention();
     };
+    const rules = ruleDesk(app, { store, trackers });
     const jobs = { retention: pruned, ...alerts.daily, squareOff: paper.squareOffJob };
     const daily = started.add(startDailyJobs(app, jobs));
-    const rules = ruleDesk(app, { store, history, trackers });
     return {
       apiUrl: api.url,
       trackers,

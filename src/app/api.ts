@@ -2,6 +2,8 @@ import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
 import type { DeskSource } from '../http/desk-routes.ts';
 import { historyRoutes } from '../http/history-routes.ts';
+import { ruleRoutes } from '../http/rule-routes.ts';
+import { ruleDesk } from './rules.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import type { ChainHistory } from '../history/chain-history.ts';
 import type { Paper } from './paper.ts';
@@ -138,7 +140,7 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     ...app.config.http,
     source: { ...apiSource(app, deps), pastChainJson: history.pastChainJson },
     metrics: deps.metrics,
-    routes: [...deps.paper.routes, ...history.routes],
+    routes: [...deps.paper.routes, ...history.routes, ...ruleRoutes(ruleDesk(app, deps))],
     desk: deskSource(app, deps),
     session: deps.market.session,
   });

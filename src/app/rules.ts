@@ -1,4 +1,4 @@
-import type { ChainHistory } from '../history/chain-history.ts';
+import { PastChains } from '../history/past-chains.ts';
 import type { ConditionLimits } from '../rules/rule-condition.ts';
 import { RuleDesk } from '../rules/rule-desk.ts';
 import type { OiStore } from '../store/oi-store.ts';
@@ -22,12 +22,12 @@ export function conditionLimits(
 /** The rules desk (add, test, list, on/off, delete) on the store and the stored history. */
 export function ruleDesk(
   app: AppContext,
-  deps: { store: OiStore; history: Pick<ChainHistory, 'past'>; trackers: readonly ChainTracker[] },
+  deps: { store: OiStore; trackers: readonly ChainTracker[] },
 ): RuleDesk {
   const { config, clock } = app;
   return new RuleDesk({
     store: deps.store.ruleStore(),
-    past: deps.history.past,
+    past: (recompute) => new PastChains(deps.store.cycles(), recompute),
     chains: config.chains,
     limits: conditionLimits(app, deps.trackers),
     defaultCooldownMinutes: config.alerts.cooldownMinutes,

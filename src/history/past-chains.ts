@@ -39,11 +39,17 @@ function chosen(cycles: readonly StoredCycle[], choice: ExpiryChoice): StoredCyc
 
 const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
 
+/** What a recompute may leave out: `volatility: false` leaves IV and the Greeks null (a rule replay that reads neither). */
+export interface RecomputeOptions {
+  volatility?: boolean;
+}
+
 /** The snapshot the cycle published, from its record, its expiry's instruments and the history it saw. */
 export function recomputeCycle(
   cycle: StoredCycle,
   instruments: readonly InstrumentRecord[],
   history: OiLookup,
+  options: RecomputeOptions = {},
 ): ChainSnapshot {
   const { settings } = cycle;
   const option = (row: InstrumentRecord) => ({ token: row.token, symbol: row.symbol, strike: row.strike });
@@ -67,6 +73,7 @@ export function recomputeCycle(
     status: cycle.status as ChainStatus,
     notes: cycle.notes,
     rate: settings.rate,
+    ...(options.volatility === false ? { volatility: false } : {}),
   });
   return {
     ...snapshot,
@@ -88,7 +95,10 @@ function aroundAtm(cycle: StoredCycle, instruments: readonly InstrumentRecord[])
 }
 
 export class PastChains {
-  constructor(private readonly cycles: CycleReads) {}
+  constructor(
+    private readonly cycles: CycleReads,
+    private readonly recompute: RecomputeOptions = {},
+  ) {}
 
   /**
    * The latest stored cycle of the chain at or before `instant` on the same IST day, as published;
@@ -113,7 +123,7 @@ export class PastChains {
       ),
     );
     const seen = history.at(cycle);
-    return { cycle, snapshot: recomputeCycle(cycle, needed, seen), history: seen };
+    return { cycle, snapshot: recomputeCycle(cycle, needed, seen, this.recompute), history: seen };
   }
 
   /**
@@ -137,6 +147,7 @@ export class PastChains {
         cycle,
         cycle.expiry === null ? [] : byExpiry.get(cycle.expiry)!,
         history.at(cycle),
+        this.recompute,
       ),
     }));
   }

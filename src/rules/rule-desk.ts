@@ -5,11 +5,17 @@
 import { findChain } from '../chain-specs.ts';
 import { UserError } from '../errors.ts';
 import { HistoryError } from '../history/instant.ts';
-import type { PastChains, PastSnapshot } from '../history/past-chains.ts';
+import type { PastChains, PastSnapshot, RecomputeOptions } from '../history/past-chains.ts';
 import type { RuleStore } from '../store/rule-store.ts';
 import { TooManyRulesError } from '../store/rule-store.ts';
 import type { ChainSpec } from '../tracker/types.ts';
-import { conditionText, parseCondition, type Condition, type ConditionLimits } from './rule-condition.ts';
+import {
+  conditionText,
+  parseCondition,
+  usesIv,
+  type Condition,
+  type ConditionLimits,
+} from './rule-condition.ts';
 import { FRESH_STATE } from './rule-gate.ts';
 import { lastIstDates, median, replayDays, type ReplaySummary } from './rule-replay.ts';
 import { RULE_NAME, type AlertRule } from './rule.ts';
@@ -36,7 +42,8 @@ export interface NewRule {
 
 export interface RuleDeskOptions {
   store: Pick<RuleStore, 'insert' | 'ofChat' | 'get' | 'setEnabled' | 'delete'>;
-  past: Pick<PastChains, 'day'>;
+  /** The stored days, recomputed (IV and the Greeks left out when the rule reads no IV). */
+  past: (recompute: RecomputeOptions) => Pick<PastChains, 'day'>;
   chains: readonly ChainSpec[];
   /** The windows, the reach, and the chain's current strikes when known. */
   limits(chainId: string): ConditionLimits;
@@ -85,7 +92,8 @@ export class RuleDesk {
     const condition = this.condition(chain.id, text);
     const span = days ?? this.options.retentionDays;
     const cooldownMs = (cooldownMinutes ?? this.options.defaultCooldownMinutes) * 60_000;
-    const result = replayDays(condition, cooldownMs, this.storedDays(chain.id, span));
+    const past = this.options.past(usesIv(condition) ? {} : { volatility: false });
+    const result = replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));
     return {
       chain: chain.id,
       condition: conditionText(condition),
@@ -154,10 +162,14 @@ export class RuleDesk {
   }
 
   /** Each stored day of the span, as `PastChains.day` recomputes it, oldest first (days without cycles skipped). */
-  private *storedDays(chainId: string, days: number): Generator<readonly PastSnapshot[]> {
+  private *storedDays(
+    past: Pick<PastChains, 'day'>,
+    chainId: string,
+    days: number,
+  ): Generator<readonly PastSnapshot[]> {
     for (const date of lastIstDates(this.options.now(), Math.min(days, this.options.retentionDays + 1))) {
       try {
-        yield this.options.past.day(chainId, date);
+        yield past.day(chainId, date);
       } catch (error) {
         if (error instanceof HistoryError && error.status === 404) continue;
         throw error;

@@ -59,6 +59,8 @@ export interface ChainCycleInput {
   notes: readonly string[];
   /** Risk-free rate (a fraction, from RISK_FREE_RATE) for IV and the Greeks; default 0.1. */
   rate?: number;
+  /** false: leave IV and the Greeks null (a rule replay that reads neither); default true. */
+  volatility?: boolean;
 }
 
 export interface WholeChainFigures {
@@ -95,7 +97,8 @@ function volatilityFigures(
   const { expiry, now } = input;
   const rate = input.rate ?? IV_RATE;
   const spot = input.underlyingPrice;
-  if (expiry === null) return { iv: null, delta: null, gamma: null, theta: null, vega: null };
+  if (expiry === null || input.volatility === false)
+    return { iv: null, delta: null, gamma: null, theta: null, vega: null };
   const iv = impliedVolPct({ ...row, spot, expiry, now, rate });
   return { iv, ...rowGreeks({ iv, spot, strike: row.strike, type: row.type, expiry, now, rate }) };
 }

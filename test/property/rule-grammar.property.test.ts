@@ -179,11 +179,11 @@ describe('the rule grammar under fast-check', () => {
     let now = Date.parse('2026-11-25T10:00:00+05:30');
     const desk = new RuleDesk({
       store: store.ruleStore(),
-      past: {
+      past: () => ({
         day: () => {
           throw new HistoryError('nothing stored', 404);
         },
-      },
+      }),
       chains: fakeCommandContext().chains,
       limits: () => LIMITS,
       defaultCooldownMinutes: 15,

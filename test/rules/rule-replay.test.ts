@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandCore } from '../../src/commands/command-core.ts';
 import type { Reply } from '../../src/commands/reply.ts';
 import { PastChains } from '../../src/history/past-chains.ts';
+import { ruleRoutes } from '../../src/http/rule-routes.ts';
 import { RuleBook } from '../../src/rules/rule-book.ts';
 import { RuleDesk } from '../../src/rules/rule-desk.ts';
 import { median } from '../../src/rules/rule-replay.ts';
 import type { AlertRule } from '../../src/rules/rule.ts';
 import { FRESH_STATE } from '../../src/rules/rule-gate.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
+import { formatIstIso } from '../../src/util/ist.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { recordDay, type RecordedDay } from '../support/recorded-day.ts';
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
   day = await recordDay(DATE, '09:15', '10:45');
   desk = new RuleDesk({
     store: day.store.ruleStore(),
-    past: new PastChains(day.store.cycles()),
+    past: (recompute) => new PastChains(day.store.cycles(), recompute),
     chains: fakeCommandContext().chains,
     limits: () => LIMITS,
     defaultCooldownMinutes: 15,
@@ -113,6 +115,45 @@ describe('a rule replayed on a stored day', () => {
     const summary = desk.test('NSE', 'price > 0', 1);
     expect(summary.firings.length).toBe(1);
     expect(desk.test('NSE', 'price < 0', 1).firings).toEqual([]);
+  });
+});
+
+describe('GET /api/rules/test', () => {
+  const get = (query: string) =>
+    ruleRoutes(desk)[0]!.handle({ params: [], query: new URLSearchParams(query), body: null });
+
+  it('answers chain, condition, days, IST firing instants, fired_days and median_move_15m', () => {
+    const threshold = medianOf('NSE', (s) => s.underlyingPrice);
+    const condition = `price > ${threshold}`;
+    const answer = get(`chain=nifty&condition=${encodeURIComponent(condition)}&days=1`);
+    const replay = desk.test('NSE', condition, 1);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      chain: 'NSE',
+      condition,
+      days: 1,
+      firings: replay.firings.map((time) => formatIstIso(time)),
+      fired_days: 1,
+      median_move_15m: Math.round(replay.medianMove15m! * 100) / 100,
+    });
+    expect((answer.body as { firings: string[] }).firings[0]).toMatch(
+      /^2026-11-25T\d{2}:\d{2}:\d{2}\+05:30$/,
+    );
+  });
+
+  it('refuses bad input with 400 and one line', () => {
+    expect(get('condition=pcr<1')).toEqual({
+      status: 400,
+      body: { error: expect.stringContaining('"chain" is missing') },
+    });
+    expect(get('chain=NSE')).toEqual({
+      status: 400,
+      body: { error: expect.stringContaining('"condition" is missing') },
+    });
+    expect(get('chain=NSE&condition=pcr%20%3E%3E%201').body).toEqual({
+      error: expect.stringContaining('expected a number at ">"'),
+    });
+    expect(get('chain=NSE&condition=pcr<1&days=x').status).toBe(400);
   });
 });
 

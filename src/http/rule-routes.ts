@@ -1,0 +1,46 @@
+/** Alert rules over HTTP: GET /api/rules/test?chain=&condition=&days= replays a condition on the stored days. */
+import { RuleError, type RuleDesk } from '../rules/rule-desk.ts';
+import type { ReplaySummary } from '../rules/rule-replay.ts';
+import { formatIstIso } from '../util/ist.ts';
+import type { ApiRoute } from './api-server.ts';
+
+type Answer = { status: number; body: unknown };
+
+/** The replay as the API answers it: IST ISO firing instants, snake_case fields. */
+export function replayJson(summary: ReplaySummary) {
+  return {
+    chain: summary.chain,
+    condition: summary.condition,
+    days: summary.days,
+    firings: summary.firings.map(formatIstIso),
+    fired_days: summary.firedDays,
+    median_move_15m: summary.medianMove15m === null ? null : Math.round(summary.medianMove15m * 100) / 100,
+  };
+}
+
+/** The answer of `build`, or a rule's refusal as 400/404 with its one line. */
+export function ruleAnswer(build: () => unknown): Answer {
+  try {
+    return { status: 200, body: build() };
+  } catch (error) {
+    if (error instanceof RuleError) return { status: error.status, body: { error: error.message } };
+    throw error;
+  }
+}
+
+export function ruleRoutes(desk: Pick<RuleDesk, 'test' | 'days'>): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      match: (path) => (path === '/api/rules/test' ? [] : null),
+      handle: ({ query }) =>
+        ruleAnswer(() => {
+          const chain = query.get('chain')?.trim() ?? '';
+          const condition = query.get('condition')?.trim() ?? '';
+          if (chain === '') throw new RuleError('"chain" is missing; e.g. chain=NSE');
+          if (condition === '') throw new RuleError('"condition" is missing; e.g. condition=pcr < 0.8');
+          return replayJson(desk.test(chain, condition, desk.days(query.get('days') ?? undefined)));
+        }),
+    },
+  ];
+}
