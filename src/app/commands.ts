@@ -10,6 +10,7 @@ import type { Paper } from './paper.ts';
 import type { PaperTradingDesk } from '../paper/trading-desk.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import type { ChainTracker } from '../tracker/chain-tracker.ts';
+import { chooseExpiry, type ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import { RenderOnce } from '../render/render-once.ts';
@@ -35,10 +36,9 @@ function publishedSnapshots(
   trackers: readonly ChainTracker[],
 ): (tracker: ChainTracker) => ChainSnapshot | null {
   const published = new Map<string, ChainSnapshot>();
-  for (const tracker of trackers)
-    tracker.on('snapshot', (snapshot) => published.set(tracker.spec.id, snapshot));
+  for (const tracker of trackers) tracker.on('snapshot', (snapshot) => published.set(tracker.id, snapshot));
   // Before the first cycle this context saw, the tracker's latest (a recovered or earlier cycle).
-  return (tracker) => published.get(tracker.spec.id) ?? tracker.current();
+  return (tracker) => published.get(tracker.id) ?? tracker.current();
 }
 
 /** The latest published snapshot with rows, waiting up to `waitMs` for the chain's first one. */
@@ -70,6 +70,8 @@ const playedSessionField = (played: string | null) => (played ? { playedSession:
 export function commandContext(deps: {
   config: Config;
   trackers: readonly ChainTracker[];
+  /** Every tracked expiry's tracker (`NSE`, `NSE_next`, …); default `trackers`. */
+  allTrackers?: readonly ChainTracker[];
   book: PaperBook;
   desk: PaperTradingDesk;
   tickerConnections: () => number;
@@ -90,12 +92,24 @@ export function commandContext(deps: {
   const { config, trackers, book, desk } = deps;
   const now = deps.now ?? Date.now;
   const trackerOf = (chainId: string) => trackers.find((tracker) => tracker.spec.id === chainId);
-  const latest = publishedSnapshots(trackers);
+  const allTrackers = deps.allTrackers ?? trackers;
+  const trackerFor = (chainId: string, choice: ExpiryChoice | undefined) => {
+    if (!choice) return trackerOf(chainId);
+    const ofChain = allTrackers.filter((tracker) => tracker.spec.id === chainId);
+    return ofChain[
+      chooseExpiry(
+        chainId,
+        ofChain.map((tracker) => tracker.expiry),
+        choice,
+      )
+    ];
+  };
+  const latest = publishedSnapshots(allTrackers);
   return {
     chains: config.chains,
     access: config.access,
-    snapshot: async (chainId, waitMs) => {
-      const tracker = trackerOf(chainId);
+    snapshot: async (chainId, waitMs, expiry) => {
+      const tracker = trackerFor(chainId, expiry);
       const snapshot = tracker ? await snapshotOf(tracker, latest, waitMs) : null;
       if (!snapshot) return null;
       // The shown figures are the cycle's: as old as the cycle, or as the last tick before it.
@@ -144,6 +158,7 @@ export function commandCore(
     store: OiStore;
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
+    allTrackers?: readonly ChainTracker[];
     paper: Pick<Paper, 'book' | 'desk'>;
     history?: CommandContext['history'];
     /** Alert rules (/rule, /rules). */
@@ -164,6 +179,7 @@ export function commandCore(
     ...commandContext({
       config,
       trackers: deps.trackers,
+      ...(deps.allTrackers ? { allTrackers: deps.allTrackers } : {}),
       book: deps.paper.book,
       desk: deps.paper.desk,
       tickerConnections: () => market.ticker.connectedCount,

@@ -1,5 +1,6 @@
 import { findChain } from '../chain-specs.ts';
 import { UserError } from '../errors.ts';
+import { parseExpiryChoice, type ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import type { CommandArgument, CommandInput } from './command.ts';
 import { usage } from './grammar.ts';
@@ -14,6 +15,32 @@ export const chainArgument = (required: boolean): CommandArgument => ({
   kind: 'chain-name',
   required,
 });
+
+/** The optional expiry argument: `next`, or `exp=YYYY-MM-DD` (a bare date is a trading day). */
+export const expiryArgument: CommandArgument = {
+  name: 'exp',
+  description: 'next, or an expiry date YYYY-MM-DD (default the nearest)',
+  kind: 'text',
+  maxLength: 10,
+  write: 'keyed',
+};
+
+/** The expiry the words choose (`next`, `exp=next`, `exp=2026-12-15`), and the other words. */
+export function takeExpiry(
+  input: CommandInput,
+  words: readonly string[],
+): { expiry?: ExpiryChoice; rest: string[] } {
+  const index = words.findIndex((word) => /^next$/i.test(word) || /^exp(iry)?=/i.test(word));
+  if (index < 0) return { rest: [...words] };
+  const word = words[index]!;
+  const expiry = parseExpiryChoice(word.replace(/^exp(iry)?=/i, ''));
+  if (!expiry) throw usage(input.command, `"${word}" is not an expiry; use next or exp=YYYY-MM-DD`);
+  return { expiry, rest: words.filter((_, i) => i !== index) };
+}
+
+/** The words that choose an expiry, for a button that runs the command again. */
+export const expiryWords = (expiry: ExpiryChoice | undefined): string =>
+  expiry === undefined ? '' : 'rank' in expiry ? (expiry.rank === 0 ? '' : ' next') : ` exp=${expiry.date}`;
 
 /** The chain a word names (`NSE`, `nifty`, …), or a usage error listing the configured ones. */
 export function chainNamed(input: CommandInput, name: string): ChainSpec {
@@ -34,8 +61,9 @@ export const chainOrDefault = (input: CommandInput): ChainSpec =>
 export async function currentSnapshot(
   input: CommandInput,
   chainId: string,
+  expiry?: ExpiryChoice,
 ): Promise<{ snapshot: ChainSnapshot; dataAgeS: number | null }> {
-  const current = await input.context.snapshot(chainId, input.context.firstSnapshotWaitMs ?? 0);
+  const current = await input.context.snapshot(chainId, input.context.firstSnapshotWaitMs ?? 0, expiry);
   if (!current)
     throw new UserError(`${chainId} has no data yet: the tracker is starting. Try again in a minute.`);
   return current;

@@ -5,6 +5,7 @@ import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
 import type { RenderOnce } from '../render/render-once.ts';
 import type { RuleDesk } from '../rules/rule-desk.ts';
+import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import type { StatusReport } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -21,6 +22,8 @@ export interface CommandContext {
   snapshot(
     chainId: string,
     waitMs: number,
+    /** One of the chain's tracked expiries (default the nearest); an untracked one throws a UserError. */
+    expiry?: ExpiryChoice,
   ): Promise<{ snapshot: ChainSnapshot; dataAgeS: number | null } | null>;
   chainReply(chainId: string, snapshot: ChainSnapshot, dataAgeS: number | null): Promise<Reply>;
   oiReply(chainId: string, snapshot: ChainSnapshot): Promise<Reply>;

@@ -13,17 +13,23 @@ const hhmm = (iso: string) => iso.slice(11, 16);
 const signed = (value: number, digits = 2) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
 
 /** `◀ 5m` / `5m ▶` through the day of a past chain, and back to live. */
-export function historyButtons(chainId: string, snapshot: ChainSnapshot, now: number): ReplyButton[][] {
+export function historyButtons(
+  chainId: string,
+  snapshot: ChainSnapshot,
+  now: number,
+  /** The words that choose the expiry again (` next`, ` exp=2026-12-15`), or ''. */
+  expiryWords = '',
+): ReplyButton[][] {
   const at = (ms: number) => formatIstIso(ms).slice(0, 16).replace('T', ' ');
   const day = istDateOf(snapshot.lastUpdate);
   const earlier = snapshot.lastUpdate - STEP_MS;
   const later = snapshot.lastUpdate + STEP_MS;
+  const chain = `/chain ${chainId}${expiryWords}`;
   const buttons: ReplyButton[] = [];
-  if (istDateOf(earlier) === day)
-    buttons.push({ label: '◀ 5m', command: `/chain ${chainId} ${at(earlier)}` });
+  if (istDateOf(earlier) === day) buttons.push({ label: '◀ 5m', command: `${chain} ${at(earlier)}` });
   if (later <= now && istDateOf(later) === day)
-    buttons.push({ label: '5m ▶', command: `/chain ${chainId} ${at(later)}` });
-  buttons.push({ label: 'Live', command: `/chain ${chainId}` });
+    buttons.push({ label: '5m ▶', command: `${chain} ${at(later)}` });
+  buttons.push({ label: 'Live', command: chain });
   return [buttons];
 }
 

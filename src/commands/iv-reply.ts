@@ -32,7 +32,9 @@ export function atmIvThroughDay(
   const date = istDateOf(snapshot.lastUpdate);
   let points: AtmIvPoint[] = [];
   try {
-    points = history ? history.past.day(chainId, date).map((past) => atmIvOf(past.snapshot)) : [];
+    // The cycles of this snapshot's expiry (the nearest's, or the next's for `/iv NSE next`).
+    const expiry = snapshot.expiry === null ? undefined : { date: snapshot.expiry };
+    points = history ? history.past.day(chainId, date, expiry).map((past) => atmIvOf(past.snapshot)) : [];
   } catch (error) {
     if (!(error instanceof HistoryError)) throw error; // no stored cycles that day yet
   }

@@ -20,7 +20,7 @@ export interface RenderOnceOptions {
  * the OI windows drawn. A new cycle (or a chain marked Closed) publishes a new instant.
  */
 export function snapshotIdentity(snapshot: ChainSnapshot, windows: readonly number[] = []): string {
-  return `${snapshot.lastUpdate}|${snapshot.status}|${windows.join(',')}`;
+  return `${snapshot.lastUpdate}|${snapshot.expiry ?? ''}|${snapshot.status}|${windows.join(',')}`;
 }
 
 /**
