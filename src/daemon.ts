@@ -112,7 +112,12 @@ export async function startDaemon(
       return retention();
     };
     const rules = ruleDesk(app, { store, trackers });
-    const jobs = { retention: pruned, ...alerts.daily, squareOff: paper.squareOffJob };
+    const jobs = {
+      retention: pruned,
+      reloadInstruments: market.reloadInstruments,
+      ...alerts.daily,
+      squareOff: paper.squareOffJob,
+    };
     const daily = started.add(startDailyJobs(app, jobs));
     return {
       apiUrl: api.url,

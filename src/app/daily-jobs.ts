@@ -7,6 +7,8 @@ import type { AppContext } from './context.ts';
 export interface DailyJobs {
   /** 03:00 (and at start): deletes data older than RETENTION_DAYS; null when the store refused. */
   retention(): PruneResult | null;
+  /** 08:30 every day: downloads the instrument list again, so new series and expiries are known. */
+  reloadInstruments(): Promise<void>;
   /** 08:45 on trading days: reminds admins when Kite does not accept the session. */
   sessionReminder(): Promise<void>;
   /** SQUARE_OFF_TIME on trading days: closes every open paper position. */
@@ -36,6 +38,7 @@ function timetable(squareOffTime: string | null, marketDays: DaySet): Slot[] {
   const squareOff: Slot[] = squareOffTime ? [{ job: 'squareOff', at: squareOffTime, days: marketDays }] : [];
   return [
     { job: 'retention', at: '03:00', days: 'every day' },
+    { job: 'reloadInstruments', at: '08:30', days: 'every day' },
     { job: 'sessionReminder', at: '08:45', days: marketDays },
     ...squareOff,
     { job: 'dailySummary', at: '15:35', days: marketDays },

@@ -30,6 +30,8 @@ export interface MarketData {
   readonly sim?: SimServer;
   /** Whether any ticker connection is up. */
   feedUp(): boolean;
+  /** Downloads the instrument list again into `catalogue` (the daily 08:30 job); the trackers' next cycles use it. */
+  reloadInstruments(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,10 +89,10 @@ function startingSession(
   return credentials;
 }
 
-async function loadCatalogue(rest: KiteRestClient, config: Config): Promise<InstrumentCatalogue> {
+async function downloadInstruments(rest: KiteRestClient, config: Config) {
   const exchanges = new Set(config.chains.flatMap((spec) => [spec.indexExchange, spec.optionsExchange]));
   const lists = await Promise.all([...exchanges].map((exchange) => rest.instruments(exchange)));
-  return new InstrumentCatalogue(lists.flat());
+  return lists.flat();
 }
 
 /** The session, REST client, instrument catalogue and ticker, on Kite or the simulator. */
@@ -112,7 +114,7 @@ export async function startMarketData(
       credentials,
       onSessionExpired: (message) => sessionRef.current?.markExpired(message),
     });
-    const catalogue = await loadCatalogue(rest, config);
+    const catalogue = new InstrumentCatalogue(await downloadInstruments(rest, config));
     logger.info({ instruments: catalogue.size }, 'instruments loaded');
     const ticker = new TickerClient({ wsRoot: roots.wsRoot, webWsRoot: roots.webWsRoot, credentials });
     const session = new KiteSession({
@@ -132,6 +134,10 @@ export async function startMarketData(
       session,
       ...(endpoint.sim ? { sim: endpoint.sim } : {}),
       feedUp: () => ticker.connectedCount > 0,
+      reloadInstruments: async () => {
+        catalogue.replace(await downloadInstruments(rest, config));
+        logger.info({ instruments: catalogue.size }, 'instruments reloaded');
+      },
       stop: async () => {
         ticker.stop();
         await endpoint.sim?.close();

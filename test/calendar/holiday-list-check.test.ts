@@ -75,6 +75,7 @@ describe('the daily jobs warn about a missing holiday year on the daemon’s clo
     return {
       runs,
       retention: () => (runs.push('retention'), null),
+      reloadInstruments: async () => void runs.push('reloadInstruments'),
       sessionReminder: async () => void runs.push('sessionReminder'),
       squareOff: () => void runs.push('squareOff'),
       dailySummary: () => void runs.push('dailySummary'),
