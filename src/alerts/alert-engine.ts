@@ -22,6 +22,8 @@ import {
 import type { RuleFiring } from '../rules/rule-book.ts';
 import { AlertDelivery, LIVE_ONLY, type AlertOutbox } from './alert-delivery.ts';
 import { ruleDraft } from './rule-alert.ts';
+import type { AlertSubject } from '../store/score-store.ts';
+import { breachSubjects, ruleSubjects } from './alert-scorer.ts';
 import { BreachGate, type BreachReading } from './breach-gate.ts';
 import { isQuiet, type QuietHours } from './quiet-hours.ts';
 
@@ -66,6 +68,8 @@ export interface AlertEngineEvents {
   alert: [alert: Alert];
   /** An alert held back (quiet hours) or dropped (`reason`). */
   suppressed: [draft: AlertDraft, reason: string];
+  /** What an OI-breach or rule alert that went out is to be scored on. */
+  scoring: [subjects: AlertSubject[]];
 }
 
 /**
@@ -142,14 +146,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     }
     const admitted = this.gate.admit(readings, now);
     if (admitted.length === 0) return;
-    const draft = breachDraft(
-      snapshot,
-      admitted.map((reading) => lines.get(reading.key)!),
-      now,
-    );
+    const breaches = admitted.map((reading) => lines.get(reading.key)!);
+    const draft = breachDraft(snapshot, breaches, now);
     if (this.holdOrDrop(draft)) return;
     const image = await this.image(snapshot);
-    this.publish(image ? { ...draft, image } : draft);
+    const alert = this.publish(image ? { ...draft, image } : draft);
+    this.emit('scoring', breachSubjects(alert.id, snapshot, breaches));
   }
 
   /**
@@ -160,7 +162,12 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     const draft = ruleDraft(firing, this.now());
     if (this.holdOrDrop(draft)) return;
     const image = await this.image(firing.snapshot);
-    this.publish(image ? { ...draft, image } : draft, [firing.rule.chat], firing.rule.broadcast);
+    const alert = this.publish(
+      image ? { ...draft, image } : draft,
+      [firing.rule.chat],
+      firing.rule.broadcast,
+    );
+    this.emit('scoring', ruleSubjects(alert.id, firing));
   }
 
   /** Auto-exits go out at once; square-offs are gathered into one alert per owner. */
@@ -260,12 +267,14 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     }
   }
 
-  private publish(draft: AlertDraft, extra: readonly string[] = [], broadcast = true): void {
+  private publish(draft: AlertDraft, extra: readonly string[] = [], broadcast = true): Alert {
     const now = this.now();
     const urgent = URGENT.has(draft.kind);
     const subscribers = broadcast ? this.options.subscriptions.recipients(now, urgent) : [];
     const recipients = [...new Set([...subscribers, ...extra.filter(isChatKey)])];
-    this.send({ ...draft, id: this.alertId(draft.kind, now), recipients, broadcast });
+    const alert: Alert = { ...draft, id: this.alertId(draft.kind, now), recipients, broadcast };
+    this.send(alert);
+    return alert;
   }
 
   /** Logs the alert, tells listeners, and hands it to delivery (the outbox first). */

@@ -4,6 +4,8 @@ import { dailyAlerts, type DailyAlerts } from '../alerts/daily-alerts.ts';
 import { summaryInput } from '../alerts/summary-input.ts';
 import { MarketReplies } from '../commands/chain-reply.ts';
 import { RuleBook } from '../rules/rule-book.ts';
+import { AlertScorer } from '../alerts/alert-scorer.ts';
+import { PastChains } from '../history/past-chains.ts';
 import { conditionLimits } from './rules.ts';
 import { alertOnFeedAndSession } from '../feed-reports.ts';
 import type { Paper } from './paper.ts';
@@ -58,7 +60,14 @@ export function startAlerts(
     defaultCooldownMinutes: config.alerts.cooldownMinutes,
     logger,
   });
+  const scorer = new AlertScorer({ store: store.scoreStore(), past: new PastChains(store.cycles()), logger });
+  engine.on('scoring', (subjects) => scorer.add(subjects));
   const onSnapshot = (snapshot: ChainSnapshot) => {
+    try {
+      scorer.scoreDue(snapshot.chainId, snapshot.lastUpdate);
+    } catch (error) {
+      logger.warn({ err: error }, 'alerts not scored');
+    }
     engine
       .onSnapshot(snapshot)
       .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed'));
@@ -98,8 +107,10 @@ export function startAlerts(
     }),
     pruneOutbox: () => {
       try {
-        const alerts = store.alertOutbox().pruneBefore(clock.now() - config.store.retentionDays * 86_400_000);
-        logger.info({ alerts }, 'retention: old alerts deleted');
+        const cutoff = clock.now() - config.store.retentionDays * 86_400_000;
+        const alerts = store.alertOutbox().pruneBefore(cutoff);
+        const scored = store.scoreStore().pruneBefore(cutoff);
+        logger.info({ alerts, scored }, 'retention: old alerts deleted');
       } catch (error) {
         logger.warn({ err: error }, 'alert retention failed');
       }

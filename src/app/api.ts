@@ -2,7 +2,8 @@ import { chainJson, type ChainJson } from '../http/chain-json.ts';
 import { startApiServer, type ApiSource } from '../http/api-server.ts';
 import type { DeskSource } from '../http/desk-routes.ts';
 import { historyRoutes } from '../http/history-routes.ts';
-import { ruleRoutes } from '../http/rule-routes.ts';
+import { ruleRoutes, scorecardRoutes } from '../http/rule-routes.ts';
+import { readScorecard } from '../alerts/scorecard.ts';
 import { ruleDesk } from './rules.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import type { ChainHistory } from '../history/chain-history.ts';
@@ -140,7 +141,12 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     ...app.config.http,
     source: { ...apiSource(app, deps), pastChainJson: history.pastChainJson },
     metrics: deps.metrics,
-    routes: [...deps.paper.routes, ...history.routes, ...ruleRoutes(ruleDesk(app, deps))],
+    routes: [
+      ...deps.paper.routes,
+      ...history.routes,
+      ...ruleRoutes(ruleDesk(app, deps)),
+      ...scorecardRoutes((days) => readScorecard(deps.store.scoreStore(), app.clock.now(), days)),
+    ],
     desk: deskSource(app, deps),
     session: deps.market.session,
   });

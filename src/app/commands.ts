@@ -16,6 +16,7 @@ import type { MetricsRegistry } from '../http/metrics.ts';
 import { RenderOnce } from '../render/render-once.ts';
 import { istMidnight } from '../util/ist.ts';
 import { readBookStats } from '../paper/book-stats.ts';
+import { readScorecard } from '../alerts/scorecard.ts';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -200,6 +201,7 @@ export function commandCore(
     renders,
     ...(deps.history ? { history: deps.history } : {}),
     ...(deps.rules ? { rules: deps.rules } : {}),
+    scorecard: (days) => readScorecard(store.scoreStore(), clock.now(), days),
     now: () => clock.now(),
     firstSnapshotWaitMs: FIRST_SNAPSHOT_WAIT_MS,
   });

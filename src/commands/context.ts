@@ -5,6 +5,7 @@ import type { PositionJson } from '../paper/position.ts';
 import type { ExitRequest, OrderRequest } from '../paper/types.ts';
 import type { RenderOnce } from '../render/render-once.ts';
 import type { RuleDesk } from '../rules/rule-desk.ts';
+import type { Scorecard } from '../alerts/scorecard.ts';
 import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
 import type { StatusReport } from './replies.ts';
@@ -55,6 +56,8 @@ export interface CommandContext {
   history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle' | 'past'>;
   /** Alert rules: try a condition on the stored history, add, list, switch on/off, delete. */
   rules?: Pick<RuleDesk, 'test' | 'add' | 'list' | 'setEnabled' | 'remove' | 'days'>;
+  /** How the market moved after the OI-jump and rule alerts of the last `days` IST days. */
+  scorecard?(days: number): Scorecard;
   /** Renders each picture once per snapshot and shares it; without it, every request renders anew. */
   renders?: Pick<RenderOnce, 'get'>;
   /** Units per lot of the chain's options (for per-lot figures), or null when the listing is not loaded. */

@@ -14,6 +14,7 @@ import { pcrCommand } from './builtin/pcr.ts';
 import { pnlCommand } from './builtin/pnl.ts';
 import { ruleCommand } from './builtin/rule.ts';
 import { rulesCommand } from './builtin/rules.ts';
+import { scorecardCommand } from './builtin/scorecard.ts';
 import { positionsCommand } from './builtin/positions.ts';
 import { startCommand } from './builtin/start.ts';
 import { statsCommand } from './builtin/stats.ts';
@@ -41,6 +42,7 @@ const BUILT_IN: readonly CommandDefinition[] = [
   alertsCommand,
   ruleCommand,
   rulesCommand,
+  scorecardCommand,
   statusCommand,
   loginCommand,
   tokenCommand,

@@ -1,6 +1,7 @@
 /** Alert rules over HTTP: GET /api/rules/test?chain=&condition=&days= replays a condition on the stored days. */
 import { RuleError, type RuleDesk } from '../rules/rule-desk.ts';
 import type { ReplaySummary } from '../rules/rule-replay.ts';
+import type { Scorecard } from '../alerts/scorecard.ts';
 import { formatIstIso } from '../util/ist.ts';
 import type { ApiRoute } from './api-server.ts';
 
@@ -40,6 +41,25 @@ export function ruleRoutes(desk: Pick<RuleDesk, 'test' | 'days'>): ApiRoute[] {
           if (chain === '') throw new RuleError('"chain" is missing; e.g. chain=NSE');
           if (condition === '') throw new RuleError('"condition" is missing; e.g. condition=pcr < 0.8');
           return replayJson(desk.test(chain, condition, desk.days(query.get('days') ?? undefined)));
+        }),
+    },
+  ];
+}
+
+/** GET /api/scorecard?days= (default 30): per rule and per built-in window, the moves after the alerts. */
+export function scorecardRoutes(read: (days: number) => Scorecard): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      match: (path) => (path === '/api/scorecard' ? [] : null),
+      handle: ({ query }) =>
+        ruleAnswer(() => {
+          const text = query.get('days') ?? '30';
+          const days = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+          if (!Number.isInteger(days) || days < 1 || days > 3650) {
+            throw new RuleError(`days must be a whole number from 1 to 3650, got "${text}"`);
+          }
+          return read(days);
         }),
     },
   ];

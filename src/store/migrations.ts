@@ -190,6 +190,37 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (chat, name)
   ) WITHOUT ROWID;
   `,
+  // 9: alerts that grade themselves. A subject is what one OI-breach line or rule alert is scored on:
+  // source 'window:<minutes>' or 'rule:<chat>/<name>'; at: the alert's data time (UTC epoch ms); the
+  // option (token, strike, side) for an option-level alert; base_*: the underlying and the premium then.
+  // A score per horizon (minutes): the moves at the latest stored cycle at or before at + horizon on the
+  // same day; all NULL when there is none (past the close).
+  `
+  CREATE TABLE alert_subjects (
+    id           INTEGER PRIMARY KEY,
+    alert_id     TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    chain        TEXT    NOT NULL,
+    at           INTEGER NOT NULL,
+    token        INTEGER,
+    strike       REAL,
+    option_type  TEXT,
+    base_price   REAL,
+    base_premium REAL,
+    pending      INTEGER NOT NULL DEFAULT 1 CHECK (pending IN (0, 1))
+  );
+  CREATE INDEX alert_subjects_pending ON alert_subjects (at) WHERE pending = 1;
+  CREATE INDEX alert_subjects_by_time ON alert_subjects (at);
+
+  CREATE TABLE alert_scores (
+    subject             INTEGER NOT NULL,
+    horizon             INTEGER NOT NULL,
+    underlying_move     REAL,
+    underlying_move_pct REAL,
+    premium_move        REAL,
+    PRIMARY KEY (subject, horizon)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes: the number of migration steps. */

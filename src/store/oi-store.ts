@@ -23,6 +23,7 @@ import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
 import { AlertOutboxStore } from './alert-outbox-store.ts';
 import { RuleStore } from './rule-store.ts';
+import { ScoreStore } from './score-store.ts';
 import { CycleStore } from './cycle-store.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
@@ -69,6 +70,7 @@ export class OiStore {
   private alerts: AlertSubscriptionStore | undefined;
   private outbox: AlertOutboxStore | undefined;
   private rules: RuleStore | undefined;
+  private scores: ScoreStore | undefined;
   private readonly cycleStore: CycleStore;
   private readonly lock: StoreLock;
   private readonly gate: WriteGate;
@@ -369,6 +371,12 @@ export class OiStore {
   ruleStore(): RuleStore {
     this.rules ??= new RuleStore(this.db, this.gate);
     return this.rules;
+  }
+
+  /** What alerts are scored on, and their scores, on this same connection. */
+  scoreStore(): ScoreStore {
+    this.scores ??= new ScoreStore(this.db, this.gate);
+    return this.scores;
   }
 
   /** The Kite session set from chat, on this same connection. */

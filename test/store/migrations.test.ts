@@ -52,6 +52,8 @@ describe('OiStore.open: file and schema', () => {
       { type: 'table', name: 'alert_deliveries' },
       { type: 'table', name: 'alert_outbox' },
       { type: 'table', name: 'alert_rules' },
+      { type: 'table', name: 'alert_scores' },
+      { type: 'table', name: 'alert_subjects' },
       { type: 'table', name: 'alert_subscriptions' },
       { type: 'table', name: 'cycle_settings' },
       { type: 'table', name: 'cycles' },
