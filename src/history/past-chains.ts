@@ -39,9 +39,13 @@ function chosen(cycles: readonly StoredCycle[], choice: ExpiryChoice): StoredCyc
 
 const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
 
-/** What a recompute may leave out: `volatility: false` leaves IV and the Greeks null (a rule replay that reads neither). */
+/**
+ * What a recompute may leave out, for a rule replay that reads neither: `volatility: false` leaves IV and
+ * the Greeks null; `windows` computes only those OI windows (minutes).
+ */
 export interface RecomputeOptions {
   volatility?: boolean;
+  windows?: readonly number[];
 }
 
 /** The snapshot the cycle published, from its record, its expiry's instruments and the history it saw. */
@@ -52,6 +56,10 @@ export function recomputeCycle(
   options: RecomputeOptions = {},
 ): ChainSnapshot {
   const { settings } = cycle;
+  const only = options.windows;
+  const windows = only
+    ? settings.windows.filter((window) => only.includes(window.minutes))
+    : settings.windows;
   const option = (row: InstrumentRecord) => ({ token: row.token, symbol: row.symbol, strike: row.strike });
   const snapshot = computeChainSnapshot({
     spec: { id: cycle.chainId, strikeStep: settings.strikeStep },
@@ -66,8 +74,8 @@ export function recomputeCycle(
     quotes: NO_QUOTES,
     history,
     windows: oiWindows(
-      settings.windows.map((window) => window.minutes),
-      settings.windows.map((window) => window.thresholdPct),
+      windows.map((window) => window.minutes),
+      windows.map((window) => window.thresholdPct),
     ),
     wholeChain: null,
     status: cycle.status as ChainStatus,

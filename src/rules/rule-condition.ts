@@ -306,6 +306,15 @@ export function comparisons(condition: Condition): Extract<Condition, { kind: 'c
     : [...comparisons(condition.left), ...comparisons(condition.right)];
 }
 
+/** The OI windows (minutes) the condition reads (the replay computes only those). */
+export const windowsUsed = (condition: Condition): number[] => [
+  ...new Set(
+    comparisons(condition).flatMap((c) =>
+      c.metric.kind === 'option' && c.metric.fn === 'oi_chg' ? [Number(c.metric.window)] : [],
+    ),
+  ),
+];
+
 /** Whether the condition reads an option's IV (the replay computes IV only then). */
 export const usesIv = (condition: Condition): boolean =>
   comparisons(condition).some((c) => c.metric.kind === 'option' && c.metric.fn === 'iv');

@@ -13,6 +13,7 @@ import {
   conditionText,
   parseCondition,
   usesIv,
+  windowsUsed,
   type Condition,
   type ConditionLimits,
 } from './rule-condition.ts';
@@ -92,7 +93,10 @@ export class RuleDesk {
     const condition = this.condition(chain.id, text);
     const span = days ?? this.options.retentionDays;
     const cooldownMs = (cooldownMinutes ?? this.options.defaultCooldownMinutes) * 60_000;
-    const past = this.options.past(usesIv(condition) ? {} : { volatility: false });
+    const past = this.options.past({
+      windows: windowsUsed(condition),
+      ...(usesIv(condition) ? {} : { volatility: false }),
+    });
     const result = replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));
     return {
       chain: chain.id,
