@@ -55,7 +55,10 @@ export interface CommandContext {
   /** The stored history (past chains, diffs, heatmaps, straddles); chat instants, not the API's. */
   history?: Pick<ChainHistory, 'chainAt' | 'diff' | 'heatmap' | 'straddle' | 'past'>;
   /** Alert rules: try a condition on the stored history, add, list, switch on/off, delete. */
-  rules?: Pick<RuleDesk, 'test' | 'add' | 'list' | 'setEnabled' | 'remove' | 'days'>;
+  rules?: Pick<
+    RuleDesk,
+    'test' | 'add' | 'list' | 'setEnabled' | 'remove' | 'days' | 'defaultCooldownMinutes'
+  >;
   /** How the market moved after the OI-jump and rule alerts of the last `days` IST days. */
   scorecard?(days: number): Scorecard;
   /** Renders each picture once per snapshot and shares it; without it, every request renders anew. */

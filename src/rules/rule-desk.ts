@@ -145,6 +145,11 @@ export class RuleDesk {
     return { rule: saved, summary };
   }
 
+  /** ALERT_COOLDOWN_MINUTES: the cooldown of a rule without its own. */
+  get defaultCooldownMinutes(): number {
+    return this.options.defaultCooldownMinutes;
+  }
+
   list(chat: string): AlertRule[] {
     return this.options.store.ofChat(chat);
   }

@@ -124,7 +124,7 @@ describe('alert rules on the simulator', () => {
       daemon = await start();
       const listed = await daemon.commands.handle('/rules', CONSOLE);
       expect(listed.text).toMatch(
-        /● every · NSE · price > [\d.]+ · cooldown default · on · (last fired|never fired)/,
+        /● every · NSE · price > [\d.]+ · cooldown 0 min \(default\) · on · (last fired|never fired)/,
       );
       expect(listed.text).toMatch(/● minute · NSE · price > [\d.]+ · cooldown 1 min/);
       await cycles(6);

@@ -13,6 +13,7 @@ export const rulesCommand: CommandDefinition = {
     if (!context.rules) throw new UserError('Rules are not available here.');
     const rules = context.rules.list(caller.chat ?? caller.owner);
     if (rules.length === 0) return { text: 'This chat has no rules. Send /help rule to write one.' };
-    return { text: rules.map((rule) => ruleLine(rule, 'default')).join('\n') };
+    const fallback = `${context.rules.defaultCooldownMinutes} min (default)`;
+    return { text: rules.map((rule) => ruleLine(rule, fallback)).join('\n') };
   },
 };
