@@ -70,6 +70,7 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
     );
     await first.stop('SIGKILL');
     const breaches = pendingForNtfy(dbPath).filter((alert) => alert.kind === 'oi_breach');
+    const autoExit = pendingForNtfy(dbPath).find((alert) => alert.kind === 'auto_exit')!;
     expect(ntfy.messages).toEqual([]);
 
     ntfy.recover();
@@ -79,6 +80,8 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
       const exit = await ntfy.waitFor((message) => message.message.includes(positionId), 30_000);
       expect(exit.priority).toBe(4);
       expect(exit.tags).toContain('exit');
+      // The id it was written with: ntfy's sequence id, so a repeat would replace it rather than show twice.
+      expect(exit.sequenceId).toBe(autoExit.id);
       await second.waitForOutput(/alert dropped: older than ALERT_MAX_AGE_MINUTES/);
       const sent = new Set(ntfy.messages.map((message) => message.sequenceId));
       for (const breach of breaches) expect(sent.has(breach.id), `${breach.id} delivered`).toBe(false);
