@@ -27,7 +27,10 @@ export type { DailyJobs } from './app/daily-jobs.ts';
 
 export interface Daemon {
   readonly apiUrl: string;
+  /** The nearest expiry's tracker of each chain. */
   readonly trackers: readonly ChainTracker[];
+  /** Every tracker: each chain's EXPIRIES_TRACKED nearest expiries (`NSE`, `NSE_next`, …). */
+  readonly allTrackers: readonly ChainTracker[];
   readonly store: OiStore;
   /** The command core, for the console and the chat bots. */
   readonly commands: CommandCore;
@@ -122,6 +125,7 @@ export async function startDaemon(
     return {
       apiUrl: api.url,
       trackers,
+      allTrackers,
       store,
       commands: commandCore(app, {
         store,

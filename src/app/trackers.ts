@@ -4,6 +4,7 @@ import { ChainTracker } from '../tracker/chain-tracker.ts';
 import { CycleScheduler, cycleLogFields } from '../tracker/cycle-scheduler.ts';
 import { oiWindows } from '../tracker/oi-change.ts';
 import { OiHistory } from '../tracker/oi-history.ts';
+import { QuoteBatcher } from '../tracker/quote-batcher.ts';
 import { SharedSubscriptions } from '../tracker/shared-subscriptions.ts';
 import type { AppContext } from './context.ts';
 import type { MarketData } from './market-data.ts';
@@ -29,6 +30,7 @@ export function startTrackers(
   const { ticker } = market;
   const windows = oiWindows(config.tracker.oiChangeWindows, config.tracker.oiChangeThresholds);
   const subscriptions = new SharedSubscriptions(ticker);
+  const rest = new QuoteBatcher(market.rest);
   const allTrackers = config.chains.flatMap((spec) => {
     const history = new OiHistory();
     return Array.from(
@@ -39,7 +41,7 @@ export function startTrackers(
           expiryRank,
           history,
           catalogue: market.catalogue,
-          rest: market.rest,
+          rest,
           ticker: subscriptions,
           store,
           settings: { ...config.tracker, windows },

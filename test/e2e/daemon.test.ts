@@ -27,6 +27,12 @@ describe('the daemon against the simulator, as against Kite', () => {
     });
     return { status: response.status, body: (await response.json()) as Record<string, ChainJson> };
   };
+  const getOne = async (route: string) => {
+    const response = await fetch(`${daemon!.apiUrl}${route}`, {
+      headers: { Authorization: 'Bearer secret' },
+    });
+    return (await response.json()) as ChainJson;
+  };
   /** Every row carries delta, gamma, theta and vega: null exactly where IV is, else rounded to 4, 6, 2, 2 decimals. */
   const expectGreeks = (chain: ChainJson) => {
     const decimals = (value: number) => (String(value).split('.')[1] ?? '').length;
@@ -66,14 +72,15 @@ describe('the daemon against the simulator, as against Kite', () => {
     await untilWindowsSubscribed(daemon);
     await waitFor(
       async () => {
-        await Promise.all(daemon!.trackers.map((tracker) => tracker.backfillSettled()));
+        await Promise.all(daemon!.allTrackers.map((tracker) => tracker.backfillSettled()));
         await daemon!.runCycles();
         const { body } = await get('/api/data');
-        return Object.values(body).every(
+        const next = await Promise.all(['NSE', 'BSE'].map((id) => getOne(`/api/data/${id}?expiry=next`)));
+        return [...Object.values(body), ...next].every(
           (chain) => chain.status === 'Live' && fiveMinuteChanges(chain) === 22,
         );
       },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'both chains live with 5-minute changes' },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'both expiries of both chains live with 5-minute changes' },
     );
 
     const { body } = await get('/api/data');
@@ -143,11 +150,12 @@ describe('the daemon against the simulator, as against Kite', () => {
       async () => {
         await daemon!.runCycles();
         const { body } = await get('/api/data');
-        return Object.values(body).every((chain) => fiveMinuteChanges(chain) === 22);
+        const next = await Promise.all(['NSE', 'BSE'].map((id) => getOne(`/api/data/${id}?expiry=next`)));
+        return [...Object.values(body), ...next].every((chain) => fiveMinuteChanges(chain) === 22);
       },
-      { timeoutMs: 30_000, intervalMs: 200, what: 'OI changes from the reloaded history' },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'OI changes of both expiries from the reloaded history' },
     );
-    await Promise.all(daemon.trackers.map((tracker) => tracker.backfillSettled()));
+    await Promise.all(daemon.allTrackers.map((tracker) => tracker.backfillSettled()));
     expect(historicalCalls(sim).length).toBe(before);
   }, 45_000);
 });

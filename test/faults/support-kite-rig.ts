@@ -196,10 +196,10 @@ export function simSubscriptions(sim: SimServer): Map<number, TickMode> {
   return union;
 }
 
-/** The tokens the daemon should have on the ticker: each chain's index and its current strike window. */
+/** The tokens the daemon should have on the ticker: each chain's index and the strike window of each tracked expiry. */
 export function windowTokens(rig: KiteRig): Set<number> {
   const tokens = new Set<number>();
-  for (const tracker of rig.daemon.trackers) {
+  for (const tracker of rig.daemon.allTrackers) {
     const index = rig.sim.market
       .instruments()
       .find((i) => i.tradingsymbol === tracker.spec.underlying && i.exchange === tracker.spec.indexExchange);

@@ -155,6 +155,9 @@ class TradingWeek {
       RETENTION_DAYS: String(this.retentionDays),
       REFRESH_INTERVAL_SECONDS: String(REFRESH_INTERVAL_SECONDS),
       STRIKES_EACH_SIDE: String(STRIKES_EACH_SIDE),
+      // The week's figures count one window per chain; two expiries and the roll between them are
+      // tested in test/e2e/expiries.test.ts.
+      EXPIRIES_TRACKED: '1',
       SQUARE_OFF_TIME: '15:20',
       ACCESS: `${OWNERS[0]}=admin,${OWNERS[1]}=trader`,
     });
