@@ -73,6 +73,23 @@ describe('two expiries per chain, and the roll at 15:30 on expiry day', () => {
       `NSE does not track the 2027-01-05 expiry; tracked: ${EXPIRY_DAY} (nearest), ${next!.expiry} (next)`,
     );
 
+    // Chat chooses the same expiries, and refuses one that is not tracked.
+    const console_ = { owner: 'console' };
+    const chainNext = await running.commands.handle('/chain NSE next', console_);
+    expect(chainNext.text).toContain(`expiry ${next!.expiry}`);
+    expect(chainNext.buttons?.[0]?.at(-1)).toEqual({ label: 'Refresh', command: '/chain NSE next' });
+    const chainDated = await running.commands.handle(`/chain BSE exp=${bseNext!.expiry}`, console_);
+    expect(chainDated.text).toContain(`expiry ${bseNext!.expiry}`);
+    const refused = await running.commands.handle('/chain NSE exp=2027-01-05', console_);
+    expect(refused).toMatchObject({
+      error: true,
+      text: `NSE does not track the 2027-01-05 expiry; tracked: ${EXPIRY_DAY} (nearest), ${next!.expiry} (next)`,
+    });
+    const malformed = await running.commands.handle('/chain NSE exp=soon', console_);
+    expect(malformed.text).toMatch(
+      /^"exp=soon" is not an expiry; use next or exp=YYYY-MM-DD\. Usage: \/chain/,
+    );
+
     // After 15:30 the nearest is the former next, and its first cycle already has 5-minute changes.
     const rolled = await waitFor(
       () => nse.find((snapshot) => snapshot.expiry === next!.expiry && snapshot.calls.length > 0),
