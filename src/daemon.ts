@@ -105,7 +105,7 @@ export async function startDaemon(
     // No await from here to the alerts: all of them attach to the feed before its first tick arrives.
     const { trackers, allTrackers, runCycles } = started.add(startTrackers(app, market, store, metrics));
     const paper = started.add(startPaper(app, store, trackers, market));
-    const alerts = started.add(startAlerts(app, { store, market, trackers, paper }));
+    const alerts = started.add(startAlerts(app, { store, market, trackers, allTrackers, paper }));
     const history = chainHistory(app, store);
     const api = started.add(
       await startApi(app, { store, market, trackers, allTrackers, paper, metrics, history }),

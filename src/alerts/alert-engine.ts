@@ -134,7 +134,8 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
     for (const row of [...snapshot.calls, ...snapshot.puts]) {
       this.options.windows.forEach((window, index) => {
         const pct = row.oiChangePct[String(window)];
-        const key = `${snapshot.chainId}:${row.strike}:${row.type}:${window}`;
+        // Per expiry: the nearest's and the next's same strike are different options.
+        const key = `${snapshot.chainId}:${snapshot.expiry ?? ''}:${row.strike}:${row.type}:${window}`;
         const threshold = this.options.thresholds[index]!;
         readings.push({
           key,

@@ -34,6 +34,8 @@ export function startAlerts(
     store: OiStore;
     market: Pick<MarketData, 'ticker' | 'session'>;
     trackers: readonly ChainTracker[];
+    /** Every tracked expiry's tracker; with ALERT_EXPIRIES=all the later expiries' breaches alert too. */
+    allTrackers?: readonly ChainTracker[];
     paper: Pick<Paper, 'book'>;
   },
 ): Alerts {
@@ -83,6 +85,17 @@ export function startAlerts(
   };
   const onPositionClosed = (event: PositionClosedEvent) => engine.onPositionClosed(event);
   for (const tracker of trackers) tracker.on('snapshot', onSnapshot);
+  // Rules and scores follow the nearest expiry; OI breaches every tracked one with ALERT_EXPIRIES=all.
+  const laterExpiries =
+    config.alerts.expiries === 'all'
+      ? (deps.allTrackers ?? []).filter((tracker) => tracker.expiryRank > 0)
+      : [];
+  const onLaterSnapshot = (snapshot: ChainSnapshot) => {
+    engine
+      .onSnapshot(snapshot)
+      .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed'));
+  };
+  for (const tracker of laterExpiries) tracker.on('snapshot', onLaterSnapshot);
   paper.book.on('position_closed', onPositionClosed);
   const stopFeedAlerts = alertOnFeedAndSession({ ...market, alerts: engine });
   const summary = () => {
@@ -118,6 +131,7 @@ export function startAlerts(
     stop: async () => {
       stopFeedAlerts();
       for (const tracker of trackers) tracker.off('snapshot', onSnapshot);
+      for (const tracker of laterExpiries) tracker.off('snapshot', onLaterSnapshot);
       paper.book.off('position_closed', onPositionClosed);
       await engine.stop();
     },

@@ -164,6 +164,23 @@ describe('OI breach alerts', () => {
   });
 });
 
+describe('OI breaches of two expiries (ALERT_EXPIRIES=all)', () => {
+  it('alerts each expiry of the same strike apart, each naming its expiry', async () => {
+    const { engine, notifier, store, clock } = setUp();
+    store.alertSubscriptions().set({ chat: 'telegram:-100777', enabled: true, mutedUntil: 0 });
+    await engine.onSnapshot(snapshot(clock.now, [{ strike: 25_600, type: 'CE', pct: 9 }]));
+    await engine.onSnapshot({
+      ...snapshot(clock.now, [{ strike: 25_600, type: 'CE', pct: 9 }]),
+      expiry: '2026-12-08',
+    });
+    await engine.idle();
+    const breaches = notifier.alerts.filter((alert) => alert.kind === 'oi_breach');
+    expect(breaches).toHaveLength(2);
+    expect(breaches[0]!.text).toContain('expiry 2026-12-01');
+    expect(breaches[1]!.text).toContain('expiry 2026-12-08');
+  });
+});
+
 describe('routing, quiet hours and mutes', () => {
   it('sends to chats that turned alerts on, skips muted ones, and still sends them auto-exits', async () => {
     const { engine, notifier, store, clock } = setUp();
