@@ -27,6 +27,26 @@ export interface Alerts {
   stop(): Promise<void>;
 }
 
+/**
+ * With ALERT_EXPIRIES=all, OI breaches of the later expiries alert too (rules and scores follow the
+ * nearest). Returns the unsubscribe.
+ */
+function alertOnLaterExpiries(
+  app: AppContext,
+  engine: AlertEngine,
+  allTrackers: readonly ChainTracker[],
+): () => void {
+  if (app.config.alerts.expiries !== 'all') return () => {};
+  const later = allTrackers.filter((tracker) => tracker.expiryRank > 0);
+  const onSnapshot = (snapshot: ChainSnapshot) => {
+    engine
+      .onSnapshot(snapshot)
+      .catch((error: unknown) => app.logger.error({ err: error }, 'breach alert failed'));
+  };
+  for (const tracker of later) tracker.on('snapshot', onSnapshot);
+  return () => later.forEach((tracker) => tracker.off('snapshot', onSnapshot));
+}
+
 /** The alert engine on the trackers' snapshots, the paper book's exits, the feed and the session. */
 export function startAlerts(
   app: AppContext,
@@ -85,17 +105,7 @@ export function startAlerts(
   };
   const onPositionClosed = (event: PositionClosedEvent) => engine.onPositionClosed(event);
   for (const tracker of trackers) tracker.on('snapshot', onSnapshot);
-  // Rules and scores follow the nearest expiry; OI breaches every tracked one with ALERT_EXPIRIES=all.
-  const laterExpiries =
-    config.alerts.expiries === 'all'
-      ? (deps.allTrackers ?? []).filter((tracker) => tracker.expiryRank > 0)
-      : [];
-  const onLaterSnapshot = (snapshot: ChainSnapshot) => {
-    engine
-      .onSnapshot(snapshot)
-      .catch((error: unknown) => logger.error({ err: error }, 'breach alert failed'));
-  };
-  for (const tracker of laterExpiries) tracker.on('snapshot', onLaterSnapshot);
+  const stopLaterExpiries = alertOnLaterExpiries(app, engine, deps.allTrackers ?? []);
   paper.book.on('position_closed', onPositionClosed);
   const stopFeedAlerts = alertOnFeedAndSession({ ...market, alerts: engine });
   const summary = () => {
@@ -131,7 +141,7 @@ export function startAlerts(
     stop: async () => {
       stopFeedAlerts();
       for (const tracker of trackers) tracker.off('snapshot', onSnapshot);
-      for (const tracker of laterExpiries) tracker.off('snapshot', onLaterSnapshot);
+      stopLaterExpiries();
       paper.book.off('position_closed', onPositionClosed);
       await engine.stop();
     },
