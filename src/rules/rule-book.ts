@@ -8,7 +8,7 @@ import type { RuleStore } from '../store/rule-store.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { parseCondition, type Condition, type ConditionLimits } from './rule-condition.ts';
 import { evaluateCondition, type Evaluation } from './rule-evaluate.ts';
-import { stepRule } from './rule-gate.ts';
+import { stepRule, type RuleState } from './rule-gate.ts';
 import { evaluatedOn } from './rule-replay.ts';
 import type { AlertRule } from './rule.ts';
 
@@ -31,10 +31,19 @@ export interface RuleBookOptions {
 }
 
 const key = (chat: string, name: string) => `${chat}\u0000${name}`;
+const sameState = (a: RuleState, b: RuleState) => a.armed === b.armed && a.lastFired === b.lastFired;
+
+/** The cycle a rule was last stepped on: its second, the state before it, whether it fired. */
+interface LastStep {
+  time: number;
+  before: RuleState;
+  fired: boolean;
+}
 
 export class RuleBook {
   /** Parsed conditions by rule, reused while the stored text is the same. */
   private readonly parsed = new Map<string, { text: string; condition: Condition | null }>();
+  private readonly lastSteps = new Map<string, LastStep>();
 
   constructor(private readonly options: RuleBookOptions) {}
 
@@ -52,17 +61,32 @@ export class RuleBook {
       const condition = this.condition(rule);
       if (!condition) continue;
       const evaluation = evaluateCondition(condition, snapshot);
-      const step = stepRule(rule.state, evaluation.holds, snapshot.lastUpdate, this.cooldownMs(rule));
-      if (step.state !== rule.state) {
-        try {
-          this.options.store.saveState(rule.chat, rule.name, step.state);
-        } catch (error) {
-          this.options.logger.warn({ err: error, rule: rule.name }, 'rule state not saved');
-        }
-      }
-      if (step.fire) firings.push({ rule: { ...rule, state: step.state }, condition, evaluation, snapshot });
+      if (this.step(rule, evaluation.holds, snapshot.lastUpdate))
+        firings.push({ rule, condition, evaluation, snapshot });
     }
     return firings;
+  }
+
+  /**
+   * Steps the rule and saves its state; true when it fires. A second cycle in the same second replaces
+   * the first in the store (one row per second), so it is stepped from the state before the first, as
+   * the replay of the stored day steps it; an instant that already fired does not alert again.
+   */
+  private step(rule: AlertRule, holds: boolean, time: number): boolean {
+    const id = key(rule.chat, rule.name);
+    const previous = this.lastSteps.get(id);
+    const again = previous !== undefined && previous.time === time;
+    const before = again ? previous.before : rule.state;
+    const step = stepRule(before, holds, time, this.cooldownMs(rule));
+    this.lastSteps.set(id, { time, before, fired: step.fire || (again && previous.fired) });
+    if (!sameState(step.state, rule.state)) {
+      try {
+        this.options.store.saveState(rule.chat, rule.name, step.state);
+      } catch (error) {
+        this.options.logger.warn({ err: error, rule: rule.name }, 'rule state not saved');
+      }
+    }
+    return step.fire && !(again && previous.fired);
   }
 
   private condition(rule: AlertRule): Condition | null {

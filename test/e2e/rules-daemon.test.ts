@@ -36,6 +36,9 @@ describe('alert rules on the simulator', () => {
         // One chain, one expiry: a cycle asks Kite for one quote (1 request/s).
         CHAINS: 'NSE:NIFTY 50:NIFTY:NFO:50',
         EXPIRIES_TRACKED: '1',
+        // Only the test runs cycles, each in a second of its own: two cycles in one second are stored as one
+        // (the later), so the live rules would have seen a cycle the stored day does not have.
+        REFRESH_INTERVAL_SECONDS: '1800',
       }),
       silent,
     );
@@ -55,21 +58,40 @@ describe('alert rules on the simulator', () => {
     await daemon!.alerts.idle();
   }
 
-  /** The firings of `price > threshold` with `cooldownMs`, worked out by hand over the Live cycles. */
-  function expectedFirings(cooldownMs: number): number[] {
-    let armed = true;
-    let lastFired: number | null = null;
-    const fired: number[] = [];
-    for (const snapshot of snapshots.filter((s) => s.status === 'Live')) {
-      const holds = snapshot.underlyingPrice !== null && snapshot.underlyingPrice > threshold;
-      if (!holds) armed = true;
-      else if (armed && (lastFired === null || snapshot.lastUpdate - lastFired >= cooldownMs)) {
-        fired.push(snapshot.lastUpdate);
-        armed = false;
-        lastFired = snapshot.lastUpdate;
+  /**
+   * The firings of `price > below` with `cooldownMs`, worked out by hand over the Live cycles: `stored`
+   * over the cycles the store keeps (the last of each second), `live` as the alerts go out (a second
+   * cycle in the same second is stepped from the state before the first, and its instant alerts once).
+   */
+  function expectedFirings(cooldownMs: number, below = threshold): { live: number[]; stored: number[] } {
+    let state = { armed: true, lastFired: null as number | null };
+    const step = (from: typeof state, price: number | null, time: number) => {
+      const holds = price !== null && price > below;
+      if (!holds) return { fire: false, state: { ...from, armed: true } };
+      if (!from.armed || (from.lastFired !== null && time - from.lastFired < cooldownMs))
+        return { fire: false, state: from };
+      return { fire: true, state: { armed: false, lastFired: time } };
+    };
+    const live: number[] = [];
+    const stored: number[] = [];
+    const seconds = new Map<number, ChainSnapshot[]>();
+    for (const s of snapshots.filter((x) => x.status === 'Live'))
+      seconds.set(s.lastUpdate, [...(seconds.get(s.lastUpdate) ?? []), s]);
+    for (const [time, group] of seconds) {
+      let after = state;
+      let alerted = false;
+      let last = false;
+      for (const s of group) {
+        const result = step(state, s.underlyingPrice, time);
+        if (result.fire && !alerted) live.push(time);
+        alerted ||= result.fire;
+        last = result.fire;
+        after = result.state;
       }
+      if (last) stored.push(time);
+      state = after;
     }
-    return fired;
+    return { live, stored };
   }
 
   const firedBy = (name: string) =>
@@ -80,16 +102,16 @@ describe('alert rules on the simulator', () => {
   beforeAll(async () => {
     sim = await startSimServer({ seed: 21, speed: 30 });
     daemon = await start();
-    // Just under the index now: the rules hold at once and the walk crosses back and forth.
-    threshold = Math.round(sim.market.underlyingPrice(NIFTY_INDEX, sim.now()) * 100) / 100 - 0.5;
+    // `first` holds on every cycle: it fires once, on the first Live one. `every` and `minute` sit just
+    // under the index now: the walk may cross them back and forth (their firings are worked out by hand).
+    const now = Math.round(sim.market.underlyingPrice(NIFTY_INDEX, sim.now()) * 100) / 100;
+    threshold = now - 0.5;
     for (const [name, extra] of [
-      ['every', ''],
-      ['minute', ' cooldown=1'],
+      ['first', `price > ${now - 1000}`],
+      ['every', `price > ${threshold}`],
+      ['minute', `price > ${threshold} cooldown=1`],
     ]) {
-      const reply = await daemon.commands.handle(
-        `/rule add ${name} NSE price > ${threshold}${extra}`,
-        CONSOLE,
-      );
+      const reply = await daemon.commands.handle(`/rule add ${name} NSE ${extra}`, CONSOLE);
       expect(reply.text).toMatch(new RegExp(`^Rule ${name} is on for NSE: price > `));
       expect(reply.text).toContain('it would not have fired'); // nothing stored yet
     }
@@ -104,13 +126,13 @@ describe('alert rules on the simulator', () => {
     { timeout: 90_000 },
     async () => {
       await cycles(10);
-      await waitFor(() => firedBy('every').length >= 1, { what: 'the first firing' });
-      expect(firedBy('every')).toEqual(expectedFirings(0));
-      expect(firedBy('minute')).toEqual(expectedFirings(60_000));
-      const firstLive = snapshots.find((s) => s.status === 'Live' && s.underlyingPrice! > threshold)!;
-      expect(firedBy('every')[0]).toBe(firstLive.lastUpdate);
-      const text = alerts.find((alert) => alert.title === 'NSE: rule every')!.text;
-      expect(text).toContain(`Rule every: price > ${threshold}`);
+      await waitFor(() => firedBy('first').length >= 1, { what: 'the first firing' });
+      const firstLive = snapshots.find((s) => s.status === 'Live')!;
+      expect(firedBy('first')).toEqual([firstLive.lastUpdate]);
+      expect(firedBy('every')).toEqual(expectedFirings(0).live);
+      expect(firedBy('minute')).toEqual(expectedFirings(60_000).live);
+      const text = alerts.find((alert) => alert.title === 'NSE: rule first')!.text;
+      expect(text).toMatch(/^Rule first: price > [\d.]+$/m);
       expect(text).toMatch(/^price = \d+(\.\d+)?$/m);
       expect(text).toMatch(/Data as of \d{2}:\d{2}:\d{2} IST/);
     },
@@ -124,12 +146,14 @@ describe('alert rules on the simulator', () => {
       daemon = await start();
       const listed = await daemon.commands.handle('/rules', CONSOLE);
       expect(listed.text).toMatch(
-        /● every · NSE · price > [\d.]+ · cooldown 0 min \(default\) · on · (last fired|never fired)/,
+        /● first · NSE · price > [\d.]+ · cooldown 0 min \(default\) · on · last fired/,
       );
+      expect(listed.text).toMatch(/● every · NSE · price > [\d.]+ · cooldown 0 min \(default\) · on/);
       expect(listed.text).toMatch(/● minute · NSE · price > [\d.]+ · cooldown 1 min/);
       await cycles(6);
-      expect(firedBy('every')).toEqual(expectedFirings(0));
-      expect(firedBy('minute')).toEqual(expectedFirings(60_000));
+      expect(firedBy('first')).toHaveLength(1); // still holds, never false: no second firing
+      expect(firedBy('every')).toEqual(expectedFirings(0).live);
+      expect(firedBy('minute')).toEqual(expectedFirings(60_000).live);
     },
   );
 
@@ -137,15 +161,30 @@ describe('alert rules on the simulator', () => {
     'the replay of the stored day fires at the same instants as the live cycles did',
     { timeout: 60_000 },
     async () => {
-      const reply = await daemon!.commands.handle(`/rule test NSE price > ${threshold} days=1`, CONSOLE);
-      const live = firedBy('every');
-      expect(reply.text).toContain(`would have fired ${live.length} time`);
-      const response = await fetch(
-        `${daemon!.apiUrl}/api/rules/test?chain=NSE&condition=${encodeURIComponent(`price > ${threshold}`)}&days=1`,
-      );
-      const body = (await response.json()) as { firings: string[]; fired_days: number };
-      expect(body.firings.map((iso) => Date.parse(iso))).toEqual(live);
-      expect(body.fired_days).toBe(live.length > 0 ? 1 : 0);
+      const rules = daemon!.commands;
+      for (const [name, below] of [
+        ['first', null],
+        ['every', threshold],
+      ] as const) {
+        const condition = (await rules.handle('/rules', CONSOLE)).text.match(
+          new RegExp(`${name} · NSE · (price > ([\\d.]+)) ·`),
+        )!;
+        const expected = expectedFirings(0, below ?? Number(condition[2]));
+        const live = firedBy(name);
+        expect(live).toEqual(expected.live);
+        // What the store kept is what the replay reads: equal to the live alerts unless the tracker
+        // published two cycles in one second and only the earlier of them fired.
+        const reply = await rules.handle(`/rule test NSE ${condition[1]} days=1`, CONSOLE);
+        const count = expected.stored.length;
+        expect(reply.text).toContain(count === 0 ? 'would not have fired' : `would have fired ${count} time`);
+        const response = await fetch(
+          `${daemon!.apiUrl}/api/rules/test?chain=NSE&condition=${encodeURIComponent(condition[1]!)}&days=1`,
+        );
+        const body = (await response.json()) as { firings: string[]; fired_days: number };
+        expect(body.firings.map((iso) => Date.parse(iso))).toEqual(expected.stored);
+        expect(body.fired_days).toBe(count > 0 ? 1 : 0);
+        if (expected.live.length === expected.stored.length) expect(expected.stored).toEqual(live);
+      }
     },
   );
 });
