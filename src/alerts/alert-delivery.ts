@@ -78,6 +78,8 @@ export class AlertDelivery {
     const outbox = this.options.outbox;
     if (outbox) this.safely('write', () => outbox.add(alert, this.options.now()));
     for (const notifier of this.notifiers) this.track(this.deliver(notifier, alert));
+    // No notifier at all (no chat, no ntfy): nothing is owed, so its PNG is not kept.
+    if (this.notifiers.length === 0) this.settleLater(alert.id);
   }
 
   async stop(): Promise<void> {
@@ -118,8 +120,13 @@ export class AlertDelivery {
     const outbox = this.options.outbox;
     if (!outbox) return;
     this.safely('mark', () => outbox.done(alert.id, notifier.name, this.options.now()));
-    if (this.graceTimer) this.unsettled.add(alert.id);
-    else this.finishIfDone(alert.id);
+    this.settleLater(alert.id);
+  }
+
+  /** Finishes the alert if every notifier is done with it, now or when the grace is over. */
+  private settleLater(alertId: string): void {
+    if (this.graceTimer) this.unsettled.add(alertId);
+    else this.finishIfDone(alertId);
   }
 
   /** The grace is over: every notifier that will register has. */

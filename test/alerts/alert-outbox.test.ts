@@ -167,6 +167,18 @@ describe('the alert outbox', () => {
     await engine.stop();
   });
 
+  it('without any notifier, an alert is finished at once (kept for the record, no PNG held for later)', async () => {
+    const dbPath = newDbPath();
+    const store = open(dbPath);
+    const clock = { now: Date.parse('2026-11-25T10:00:00+05:30') };
+    const engine = engineOn(store, clock, { notifierGraceMs: 0 });
+    const alerts: Alert[] = [];
+    engine.on('alert', (alert) => alerts.push(alert));
+    engine.onSessionExpired('TokenException');
+    expect(outboxRow(dbPath, alerts[0]!.id)).toEqual({ finished: 1, image: null });
+    await engine.stop();
+  });
+
   it('prunes alerts older than the cutoff with their delivery marks', async () => {
     const dbPath = newDbPath();
     const store = open(dbPath);
