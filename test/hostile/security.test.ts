@@ -133,6 +133,7 @@ const REQUIRED_OPTIONS: Record<string, OptionValues> = {
   exit: { position: 'NSE_P0001' },
   token: { request_token: 'AbC123xYz' },
   enctoken: { value: 'Kx9enctokenvalue' },
+  rule: { action: 'add', name: 'calls', chain: 'NSE', condition: 'pcr < 0.8' },
 };
 
 async function discordAnswer(interaction: InjectedInteraction) {
