@@ -208,6 +208,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
    */
   async runCycle(at = this.now()): Promise<ChainSnapshot> {
     const now = Math.floor(at / 1000) * 1000;
+    // A second cycle within the same second publishes the first again: the store keeps one cycle a
+    // second, so every snapshot published is the one stored.
+    if (this.latest?.lastUpdate === now && this.latest.status !== 'Closed') return this.publish(this.latest);
     const notes: string[] = [];
     this.refreshListing(now);
     // A new day starts a fresh OI history: yesterday's points never count in today's changes.
