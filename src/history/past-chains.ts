@@ -4,12 +4,12 @@
  */
 import type { CycleStore } from '../store/cycle-store.ts';
 import type { InstrumentRecord, StoredCycle } from '../store/types.ts';
-import { computeChainSnapshot } from '../tracker/chain-analytics.ts';
-import { oiWindows } from '../tracker/oi-change.ts';
+import { computeChainSnapshot, type ChainOption } from '../tracker/chain-analytics.ts';
+import { oiWindows, type OiWindow } from '../tracker/oi-change.ts';
 import type { OiLookup } from '../tracker/oi-history.ts';
 import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 import { atmStrike } from '../tracker/strikes.ts';
-import type { ChainSnapshot, ChainStatus } from '../tracker/types.ts';
+import type { ChainSnapshot, ChainStatus, CycleSettings } from '../tracker/types.ts';
 import { DAY_MS, formatIstIso, istDateOf, istMidnight, istWallClock } from '../util/ist.ts';
 import { HistoryError } from './instant.ts';
 import { StoredHistory } from './stored-history.ts';
@@ -48,6 +48,45 @@ export interface RecomputeOptions {
   windows?: readonly number[];
 }
 
+/** An expiry's instruments as the analytics take them, worked out once per list (a day's cycles share it). */
+const PREPARED = new WeakMap<
+  readonly InstrumentRecord[],
+  { listed: number[]; calls: ChainOption[]; puts: ChainOption[] }
+>();
+function prepared(instruments: readonly InstrumentRecord[]) {
+  let entry = PREPARED.get(instruments);
+  if (!entry) {
+    const option = (row: InstrumentRecord) => ({ token: row.token, symbol: row.symbol, strike: row.strike });
+    entry = {
+      listed: instruments.map((row) => row.strike),
+      calls: instruments.filter((row) => row.optionType === 'CE').map(option),
+      puts: instruments.filter((row) => row.optionType === 'PE').map(option),
+    };
+    PREPARED.set(instruments, entry);
+  }
+  return entry;
+}
+
+/** The settings' OI windows (only those in `only` when given), worked out once per settings. */
+const WINDOWS = new WeakMap<CycleSettings, Map<string, OiWindow[]>>();
+function windowsOf(settings: CycleSettings, only: readonly number[] | undefined): OiWindow[] {
+  let bySelection = WINDOWS.get(settings);
+  if (!bySelection) WINDOWS.set(settings, (bySelection = new Map()));
+  const key = only === undefined ? '*' : only.join(',');
+  let windows = bySelection.get(key);
+  if (!windows) {
+    const chosen = only
+      ? settings.windows.filter((window) => only.includes(window.minutes))
+      : settings.windows;
+    windows = oiWindows(
+      chosen.map((window) => window.minutes),
+      chosen.map((window) => window.thresholdPct),
+    );
+    bySelection.set(key, windows);
+  }
+  return windows;
+}
+
 /** The snapshot the cycle published, from its record, its expiry's instruments and the history it saw. */
 export function recomputeCycle(
   cycle: StoredCycle,
@@ -56,27 +95,20 @@ export function recomputeCycle(
   options: RecomputeOptions = {},
 ): ChainSnapshot {
   const { settings } = cycle;
-  const only = options.windows;
-  const windows = only
-    ? settings.windows.filter((window) => only.includes(window.minutes))
-    : settings.windows;
-  const option = (row: InstrumentRecord) => ({ token: row.token, symbol: row.symbol, strike: row.strike });
+  const { listed, calls, puts } = prepared(instruments);
   const snapshot = computeChainSnapshot({
     spec: { id: cycle.chainId, strikeStep: settings.strikeStep },
     underlying: settings.underlying,
     underlyingPrice: cycle.underlyingPrice,
     now: cycle.time,
     expiry: cycle.expiry,
-    listedStrikes: instruments.map((row) => row.strike),
+    listedStrikes: listed,
     strikesEachSide: settings.strikesEachSide,
-    calls: instruments.filter((row) => row.optionType === 'CE').map(option),
-    puts: instruments.filter((row) => row.optionType === 'PE').map(option),
+    calls,
+    puts,
     quotes: NO_QUOTES,
     history,
-    windows: oiWindows(
-      windows.map((window) => window.minutes),
-      windows.map((window) => window.thresholdPct),
-    ),
+    windows: windowsOf(settings, options.windows),
     wholeChain: null,
     status: cycle.status as ChainStatus,
     notes: cycle.notes,
@@ -91,6 +123,22 @@ export function recomputeCycle(
     support: cycle.support,
     resistance: cycle.resistance,
   };
+}
+
+/** The instruments that can be shown around the ATM of any of the cycles (the only ones whose points they need). */
+function shownDuring(
+  cycles: readonly StoredCycle[],
+  instruments: readonly InstrumentRecord[],
+): InstrumentRecord[] {
+  const priced = cycles.filter((cycle) => cycle.underlyingPrice !== null);
+  if (priced.length === 0) return [];
+  const atms = priced.map((cycle) => atmStrike(cycle.underlyingPrice!, cycle.settings.strikeStep));
+  const reach = Math.max(
+    ...priced.map((cycle) => (cycle.settings.strikesEachSide + 0.5) * cycle.settings.strikeStep),
+  );
+  const low = Math.min(...atms) - reach;
+  const high = Math.max(...atms) + reach;
+  return instruments.filter((row) => row.strike >= low && row.strike <= high);
 }
 
 /** The instruments that can be shown around the cycle's ATM (the only ones whose points it needs). */
@@ -143,9 +191,9 @@ export class PastChains {
     const cycles = chosen(this.cycles.between(chainId, dayStart, dayStart + DAY_MS - 1), choice);
     if (cycles.length === 0) throw new HistoryError(`${chainId} has no stored cycles on ${date}`, 404);
     const byExpiry = new Map<string, InstrumentRecord[]>();
-    for (const cycle of cycles) {
-      if (cycle.expiry !== null && !byExpiry.has(cycle.expiry))
-        byExpiry.set(cycle.expiry, this.cycles.instruments(chainId, cycle.expiry));
+    for (const expiry of new Set(cycles.flatMap((cycle) => cycle.expiry ?? []))) {
+      const ofExpiry = cycles.filter((cycle) => cycle.expiry === expiry);
+      byExpiry.set(expiry, shownDuring(ofExpiry, this.cycles.instruments(chainId, expiry)));
     }
     const tokens = [...byExpiry.values()].flat().map((row) => row.token);
     const history = new StoredHistory(this.cycles.points(tokens, dayStart, cycles.at(-1)!.time));

@@ -21,27 +21,33 @@ export interface Evaluation {
 
 /** The rows of one snapshot by side and strike, with its strikes in order, built once per snapshot. */
 class OptionIndex {
-  private readonly strikes: number[];
-  private readonly rows = new Map<string, OptionRow>();
+  private strikes: number[] | undefined;
 
-  constructor(private readonly snapshot: ChainSnapshot) {
-    const strikes = new Set<number>();
-    for (const row of [...snapshot.calls, ...snapshot.puts]) {
-      strikes.add(row.strike);
-      this.rows.set(`${row.strike}${row.type}`, row);
-    }
-    this.strikes = [...strikes].sort((a, b) => a - b);
-  }
+  constructor(private readonly snapshot: ChainSnapshot) {}
 
   find(selector: Selector): OptionRow | undefined {
     let strike: number | undefined;
     if (selector.kind === 'strike') strike = selector.strike;
     else {
       const atm = this.snapshot.atmStrike;
-      const index = atm === null ? -1 : this.strikes.indexOf(atm);
-      strike = index < 0 ? undefined : this.strikes[index + selector.offset];
+      const strikes = this.shownStrikes();
+      const index = atm === null ? -1 : strikes.indexOf(atm);
+      strike = index < 0 ? undefined : strikes[index + selector.offset];
     }
-    return strike === undefined ? undefined : this.rows.get(`${strike}${selector.type}`);
+    if (strike === undefined) return undefined;
+    const rows = selector.type === 'CE' ? this.snapshot.calls : this.snapshot.puts;
+    return rows.find((row) => row.strike === strike);
+  }
+
+  /** Every strike with a call or a put row, ascending (worked out on first use: most rules read one option). */
+  private shownStrikes(): number[] {
+    if (!this.strikes) {
+      const strikes = new Set<number>();
+      for (const row of this.snapshot.calls) strikes.add(row.strike);
+      for (const row of this.snapshot.puts) strikes.add(row.strike);
+      this.strikes = [...strikes].sort((a, b) => a - b);
+    }
+    return this.strikes;
   }
 }
 

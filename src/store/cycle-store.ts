@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { fromPaise, toStoredSeconds } from './codec.ts';
-import type { CycleSettings, InstrumentRecord, StoredCycle, StoredPoint } from './types.ts';
+import type { CycleSettings, InstrumentRecord, StoredCycle, StoredSeries } from './types.ts';
 
 type CycleRow = [
   chain: string,
@@ -27,6 +27,18 @@ type CycleRow = [
 const CYCLE_COLUMNS = `c.chain, c.time, c.expiry, c.expiry_rank, c.status, c.price, c.underlying_change, c.pcr_all, c.max_pain,
   c.support, c.resistance, c.notes, c.history_since, s.settings`;
 const FROM_CYCLES = 'FROM cycles AS c JOIN cycle_settings AS s ON s.id = c.settings';
+
+/** Settings are shared by many cycles: each text is parsed once and the object shared (read-only). */
+const SETTINGS = new Map<string, CycleSettings>();
+function parsedSettings(text: string): CycleSettings {
+  let settings = SETTINGS.get(text);
+  if (!settings) {
+    settings = JSON.parse(text) as CycleSettings;
+    if (SETTINGS.size > 100) SETTINGS.clear();
+    SETTINGS.set(text, settings);
+  }
+  return settings;
+}
 
 function cycleOf(row: CycleRow): StoredCycle {
   const [
@@ -57,7 +69,7 @@ function cycleOf(row: CycleRow): StoredCycle {
     resistance,
     notes: notes === null ? [] : (JSON.parse(notes) as string[]),
     historySince: row[12] * 1000,
-    settings: JSON.parse(row[13]) as CycleSettings,
+    settings: parsedSettings(row[13]),
   };
 }
 
@@ -120,9 +132,12 @@ export class CycleStore {
     );
     this.pointsStmt = db
       .prepare(
-        'SELECT time, oi, ltp_paise, known_at FROM observations WHERE token = ? AND time >= ? AND time <= ? ORDER BY time',
+        // One JSON array of (time, oi, paise, known_at or -1) per token: far fewer values cross into JavaScript.
+        `SELECT '[' || group_concat(time || ',' || oi || ',' || ltp_paise || ',' || ifnull(known_at, -1), ',') || ']'
+         FROM (SELECT time, oi, ltp_paise, known_at FROM observations
+               WHERE token = ? AND time >= ? AND time <= ? ORDER BY time)`,
       )
-      .raw();
+      .pluck();
     this.pruneCyclesStmt = db.prepare('DELETE FROM cycles WHERE time < ?');
     this.pruneSettingsStmt = db.prepare(
       'DELETE FROM cycle_settings WHERE id NOT IN (SELECT DISTINCT settings FROM cycles)',
@@ -187,21 +202,27 @@ export class CycleStore {
   }
 
   /** Every stored observation of each token in [fromMs, toMs], ascending, with when it became known. */
-  points(tokens: readonly number[], fromMs: number, toMs: number): Map<number, StoredPoint[]> {
+  points(tokens: readonly number[], fromMs: number, toMs: number): Map<number, StoredSeries> {
     const from = Math.ceil(fromMs / 1000);
     const to = toStoredSeconds(toMs);
-    const byToken = new Map<number, StoredPoint[]>();
+    const byToken = new Map<number, StoredSeries>();
     for (const token of tokens) {
-      const rows = this.pointsStmt.all(token, from, to) as [number, number, number, number | null][];
-      byToken.set(
-        token,
-        rows.map(([time, oi, paise, knownAt]) => ({
-          time: time * 1000,
-          oi,
-          ltp: fromPaise(paise),
-          knownAt: knownAt === null ? null : knownAt * 1000,
-        })),
-      );
+      const packed = this.pointsStmt.get(token, from, to) as string | null;
+      const flat = packed === null ? [] : (JSON.parse(packed) as number[]);
+      const count = flat.length / 4;
+      const series: StoredSeries = {
+        time: new Float64Array(count),
+        oi: new Float64Array(count),
+        ltp: new Float64Array(count),
+        knownAt: new Float64Array(count),
+      };
+      for (let k = 0, j = 0; j < count; k += 4, j++) {
+        series.time[j] = flat[k]! * 1000;
+        series.oi[j] = flat[k + 1]!;
+        series.ltp[j] = fromPaise(flat[k + 2]!);
+        series.knownAt[j] = flat[k + 3]! < 0 ? -1 : flat[k + 3]! * 1000;
+      }
+      byToken.set(token, series);
     }
     return byToken;
   }

@@ -45,12 +45,15 @@ export interface CycleRecord {
 /** One published cycle as stored: everything it read except its observations. */
 export type StoredCycle = PublishedCycle;
 
-/** A stored observation with when it became known: null for a live one, the using cycle's instant for a backfilled one. */
-export interface StoredPoint {
-  time: number;
-  oi: number;
-  ltp: number;
-  knownAt: number | null;
+/**
+ * A token's stored observations as columns, ascending by time: instants in epoch ms, LTP in rupees, and
+ * when each became known (-1 for a live one, the using cycle's instant for a backfilled one).
+ */
+export interface StoredSeries {
+  time: Float64Array;
+  oi: Float64Array;
+  ltp: Float64Array;
+  knownAt: Float64Array;
 }
 
 export interface UnderlyingPoint {

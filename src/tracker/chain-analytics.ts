@@ -90,6 +90,8 @@ function liveValues(input: ChainCycleInput, token: number): LiveQuote {
 }
 
 /** IV (percent) and the Greeks at it, with the same rate (`input.rate ?? IV_RATE`) for both. */
+const NO_VOLATILITY = Object.freeze({ iv: null, delta: null, gamma: null, theta: null, vega: null });
+
 function volatilityFigures(
   input: ChainCycleInput,
   row: { ltp: number | null; strike: number; type: OptionType },
@@ -97,8 +99,7 @@ function volatilityFigures(
   const { expiry, now } = input;
   const rate = input.rate ?? IV_RATE;
   const spot = input.underlyingPrice;
-  if (expiry === null || input.volatility === false)
-    return { iv: null, delta: null, gamma: null, theta: null, vega: null };
+  if (expiry === null || input.volatility === false) return NO_VOLATILITY;
   const iv = impliedVolPct({ ...row, spot, expiry, now, rate });
   return { iv, ...rowGreeks({ iv, spot, strike: row.strike, type: row.type, expiry, now, rate }) };
 }
@@ -108,6 +109,8 @@ function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowCon
   const strike = cleanStrike(option.strike);
   const { ltp, oi } = liveValues(input, option.token);
   const changes = oiChanges(history, option.token, now, oi, input.windows);
+  const volatility = volatilityFigures(input, { ltp, strike, type });
+  // Listed field by field (no spread): every row has one shape, cheaper to make by the hundred thousand.
   return {
     strike,
     type,
@@ -119,7 +122,11 @@ function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowCon
     breaches: changes.breaches,
     moneyness: moneyness(strike, atm, type),
     buildup: buildup({ ltp, oi }, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
-    ...volatilityFigures(input, { ltp, strike, type }),
+    iv: volatility.iv,
+    delta: volatility.delta,
+    gamma: volatility.gamma,
+    theta: volatility.theta,
+    vega: volatility.vega,
   };
 }
 
