@@ -208,9 +208,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
    */
   async runCycle(at = this.now()): Promise<ChainSnapshot> {
     const now = Math.floor(at / 1000) * 1000;
-    // A second cycle within the same second publishes the first again: the store keeps one cycle a
-    // second, so every snapshot published is the one stored.
-    if (this.latest?.lastUpdate === now && this.latest.status !== 'Closed') return this.publish(this.latest);
+    // A second stored cycle within the same second publishes the first again: the store keeps one
+    // cycle a second, so every snapshot published is the one stored. (A feed gone since is published.)
+    if (this.repeatsStoredSecond(now)) return this.publish(this.latest!);
     const notes: string[] = [];
     this.refreshListing(now);
     // A new day starts a fresh OI history: yesterday's points never count in today's changes.
@@ -261,6 +261,16 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     });
     snapshot.underlyingChange = this.changeFromClose(price);
     return snapshot;
+  }
+
+  private repeatsStoredSecond(now: number): boolean {
+    const latest = this.latest;
+    return (
+      latest !== null &&
+      latest.lastUpdate === now &&
+      STORED_STATUSES.has(latest.status) &&
+      STORED_STATUSES.has(this.status(now, true))
+    );
   }
 
   private changeFromClose(price: number | null): number | null {
