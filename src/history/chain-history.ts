@@ -164,7 +164,11 @@ export class ChainHistory {
   heatmap(chainId: string, windowText: string | undefined, dateText: string | undefined): HeatmapJson {
     const window = this.window(windowText);
     const date = this.date(dateText);
-    const snapshots = this.past.day(chainId, date);
+    // The heatmap reads one window's changes and breaches: no IV, no other window.
+    const snapshots = new PastChains(this.deps.cycles, { volatility: false, windows: [window] }).day(
+      chainId,
+      date,
+    );
     const ends = columnEnds(snapshots, date);
     const columns: PastSnapshot[] = [];
     let next = 0;
@@ -202,7 +206,9 @@ export class ChainHistory {
     const date = this.date(dateText);
     let sum = 0;
     let count = 0;
-    const entries = this.past.day(chainId, date).map(({ snapshot }): StraddleEntry => {
+    // The straddle reads the ATM rows' LTP: no IV, no OI window.
+    const past = new PastChains(this.deps.cycles, { volatility: false, windows: [] });
+    const entries = past.day(chainId, date).map(({ snapshot }): StraddleEntry => {
       const atm = snapshot.atmStrike;
       const ce = snapshot.calls.find((row) => row.strike === atm)?.ltp ?? null;
       const pe = snapshot.puts.find((row) => row.strike === atm)?.ltp ?? null;

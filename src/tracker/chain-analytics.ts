@@ -82,11 +82,15 @@ interface RowContext {
   shown: ReadonlySet<number>;
 }
 
+const NO_VALUES: LiveQuote = Object.freeze({ ltp: null, oi: null });
+
 function liveValues(input: ChainCycleInput, token: number): LiveQuote {
   const quote = input.quotes.get(token);
   if (quote && quote.ltp !== null && quote.oi !== null) return quote;
   const latest = input.history.latest(token);
-  return { ltp: quote?.ltp ?? latest?.ltp ?? null, oi: quote?.oi ?? latest?.oi ?? null };
+  // Without a quote, the history's point itself (no copy: rows are made by the hundred thousand in a replay).
+  if (!quote) return latest ?? NO_VALUES;
+  return { ltp: quote.ltp ?? latest?.ltp ?? null, oi: quote.oi ?? latest?.oi ?? null };
 }
 
 /** IV (percent) and the Greeks at it, with the same rate (`input.rate ?? IV_RATE`) for both. */
@@ -107,7 +111,8 @@ function volatilityFigures(
 function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowContext): OptionRow {
   const { now, history } = input;
   const strike = cleanStrike(option.strike);
-  const { ltp, oi } = liveValues(input, option.token);
+  const values = liveValues(input, option.token);
+  const { ltp, oi } = values;
   const changes = oiChanges(history, option.token, now, oi, input.windows);
   const volatility = volatilityFigures(input, { ltp, strike, type });
   // Listed field by field (no spread): every row has one shape, cheaper to make by the hundred thousand.
@@ -121,7 +126,7 @@ function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowCon
     oiChangePct: changes.oiChangePct,
     breaches: changes.breaches,
     moneyness: moneyness(strike, atm, type),
-    buildup: buildup({ ltp, oi }, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
+    buildup: buildup(values, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
     iv: volatility.iv,
     delta: volatility.delta,
     gamma: volatility.gamma,
