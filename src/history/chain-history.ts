@@ -165,10 +165,11 @@ export class ChainHistory {
     const window = this.window(windowText);
     const date = this.date(dateText);
     // The heatmap reads one window's changes and breaches: no IV, no other window.
-    const snapshots = new PastChains(this.deps.cycles, { volatility: false, windows: [window] }).day(
-      chainId,
-      date,
-    );
+    const snapshots = new PastChains(this.deps.cycles, {
+      volatility: false,
+      windows: [window],
+      buildup: false,
+    }).day(chainId, date);
     const ends = columnEnds(snapshots, date);
     const columns: PastSnapshot[] = [];
     let next = 0;
@@ -207,7 +208,7 @@ export class ChainHistory {
     let sum = 0;
     let count = 0;
     // The straddle reads the ATM rows' LTP: no IV, no OI window.
-    const past = new PastChains(this.deps.cycles, { volatility: false, windows: [] });
+    const past = new PastChains(this.deps.cycles, { volatility: false, windows: [], buildup: false });
     const entries = past.day(chainId, date).map(({ snapshot }): StraddleEntry => {
       const atm = snapshot.atmStrike;
       const ce = snapshot.calls.find((row) => row.strike === atm)?.ltp ?? null;

@@ -40,12 +40,13 @@ function chosen(cycles: readonly StoredCycle[], choice: ExpiryChoice): StoredCyc
 const hhmm = (ms: number) => formatIstIso(ms).slice(11, 16);
 
 /**
- * What a recompute may leave out, for a rule replay that reads neither: `volatility: false` leaves IV and
- * the Greeks null; `windows` computes only those OI windows (minutes).
+ * What a recompute may leave out, for a replay that does not read it: `volatility: false` leaves IV and
+ * the Greeks null; `windows` computes only those OI windows (minutes); `buildup: false` leaves it null.
  */
 export interface RecomputeOptions {
   volatility?: boolean;
   windows?: readonly number[];
+  buildup?: boolean;
 }
 
 /** An expiry's instruments as the analytics take them, worked out once per list (a day's cycles share it). */
@@ -114,6 +115,7 @@ export function recomputeCycle(
     notes: cycle.notes,
     rate: settings.rate,
     ...(options.volatility === false ? { volatility: false } : {}),
+    ...(options.buildup === false ? { buildup: false } : {}),
   });
   return {
     ...snapshot,

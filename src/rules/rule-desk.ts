@@ -95,6 +95,7 @@ export class RuleDesk {
     const cooldownMs = (cooldownMinutes ?? this.options.defaultCooldownMinutes) * 60_000;
     const past = this.options.past({
       windows: windowsUsed(condition),
+      buildup: false,
       ...(usesIv(condition) ? {} : { volatility: false }),
     });
     const result = replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));

@@ -61,6 +61,8 @@ export interface ChainCycleInput {
   rate?: number;
   /** false: leave IV and the Greeks null (a rule replay that reads neither); default true. */
   volatility?: boolean;
+  /** false: leave the buildup null (a replay that does not read it); default true. */
+  buildup?: boolean;
 }
 
 export interface WholeChainFigures {
@@ -126,7 +128,10 @@ function optionRow(option: ChainOption, type: OptionType, { input, atm }: RowCon
     oiChangePct: changes.oiChangePct,
     breaches: changes.breaches,
     moneyness: moneyness(strike, atm, type),
-    buildup: buildup(values, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
+    buildup:
+      input.buildup === false
+        ? null
+        : buildup(values, history.baseAt(option.token, now - BUILDUP_MINUTES * MINUTE_MS)),
     iv: volatility.iv,
     delta: volatility.delta,
     gamma: volatility.gamma,
