@@ -20,7 +20,7 @@ import { OiStore } from '../../src/store/oi-store.ts';
 import { DAY_MS, istWallClock } from '../../src/util/ist.ts';
 import { SNAPSHOT, WINDOWS } from '../../test/render/chain-fixture.ts';
 import { tradingDays } from './db-bytes-30-days.ts';
-import { SYNTHETIC_CHAINS, generateChainDay } from './recovery-load-day.ts';
+import { writeTradingDays } from './recovery-load-day.ts';
 import { p50Ms, type BenchResult } from './result.ts';
 
 const AT_BAR_MS = 20;
@@ -30,21 +30,7 @@ const LAST_DAY = DAYS.at(-1)!;
 const RETENTION_DAYS = 30;
 
 function thirtyDays(path: string): void {
-  const store = OiStore.open(path);
-  const random = mulberry32(31);
-  for (const date of DAYS) {
-    for (const chain of SYNTHETIC_CHAINS) {
-      generateChainDay(
-        chain,
-        date,
-        random,
-        (rows) => store.upsertInstruments(rows),
-        (cycle) => store.saveCycle(cycle),
-      );
-    }
-    store.pruneBefore(istWallClock(date, '16:00') - RETENTION_DAYS * DAY_MS);
-  }
-  store.close();
+  writeTradingDays(path, DAYS, RETENTION_DAYS);
 }
 
 export async function historyBenches(): Promise<Record<string, BenchResult>> {

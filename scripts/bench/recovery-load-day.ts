@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { OiStore, type CycleRecord, type InstrumentRecord } from '../../src/store/oi-store.ts';
 import {
+  DAY_MS,
   formatIstIso,
   istAddDays,
   istDayNumberOfDate,
@@ -193,6 +194,20 @@ export function writeTradingDay(store: OiStore, date: string, random: () => numb
     );
   }
   return rows;
+}
+
+/**
+ * A database at `path` holding `days` of both synthetic chains (a seeded random market), with the daily
+ * retention prune after each day's close when `retentionDays` is given.
+ */
+export function writeTradingDays(path: string, days: readonly string[], retentionDays?: number): void {
+  const store = OiStore.open(path);
+  const random = mulberry32(31);
+  for (const date of days) {
+    writeTradingDay(store, date, random);
+    if (retentionDays !== undefined) store.pruneBefore(istWallClock(date, '16:00') - retentionDays * DAY_MS);
+  }
+  store.close();
 }
 
 function median(values: number[]): number {

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { DEFAULT_CHAINS, parseChainSpecs } from '../../src/chain-specs.ts';
 import { PastChains } from '../../src/history/past-chains.ts';
 import { RuleDesk } from '../../src/rules/rule-desk.ts';
-import { mulberry32 } from '../../src/sim/random.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import { DAY_MS, istWallClock } from '../../src/util/ist.ts';
 import { tradingDays } from './db-bytes-30-days.ts';
-import { SYNTHETIC_CHAINS, generateChainDay } from './recovery-load-day.ts';
+import { writeTradingDays } from './recovery-load-day.ts';
 import { p50Ms, type BenchResult } from './result.ts';
 
 const BAR_MS = 1000;
@@ -25,20 +24,7 @@ const SPAN_DAYS =
 export const BENCH_CONDITION = 'oi_chg_15m(ATM+1 CE) > 5 and pcr < 1.2';
 
 function thirtyDays(path: string): void {
-  const store = OiStore.open(path);
-  const random = mulberry32(31);
-  for (const date of DAYS) {
-    for (const chain of SYNTHETIC_CHAINS) {
-      generateChainDay(
-        chain,
-        date,
-        random,
-        (rows) => store.upsertInstruments(rows),
-        (cycle) => store.saveCycle(cycle),
-      );
-    }
-  }
-  store.close();
+  writeTradingDays(path, DAYS);
 }
 
 export async function ruleReplay(condition = BENCH_CONDITION): Promise<Record<string, BenchResult>> {
