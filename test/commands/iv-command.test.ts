@@ -83,9 +83,9 @@ describe('/iv', () => {
     const replies = await Promise.all(Array.from({ length: 5 }, () => core.handle('/iv', VIEWER)));
     expect(renders).toBe(1);
     for (const reply of replies) expect(reply.image!.png).toBe(replies[0]!.image!.png);
-    const bad = await core.handle('/iv NSE next', VIEWER);
+    const bad = await core.handle('/iv NSE tomorrow', VIEWER);
     expect(bad.error).toBe(true);
-    expect(bad.text).toContain('Usage: /iv [chain]');
+    expect(bad.text).toBe('Unexpected "tomorrow". Usage: /iv [chain] [next|exp=YYYY-MM-DD] (e.g. /iv NSE)');
   });
 
   it('without stored cycles, the day is the current snapshot alone', async () => {

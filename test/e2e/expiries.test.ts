@@ -80,6 +80,14 @@ describe('two expiries per chain, and the roll at 15:30 on expiry day', () => {
     expect(chainNext.buttons?.[0]?.at(-1)).toEqual({ label: 'Refresh', command: '/chain NSE next' });
     const chainDated = await running.commands.handle(`/chain BSE exp=${bseNext!.expiry}`, console_);
     expect(chainDated.text).toContain(`expiry ${bseNext!.expiry}`);
+    for (const command of ['greeks', 'iv']) {
+      const reply = await running.commands.handle(`/${command} NSE next`, console_);
+      expect(reply.image, command).toBeDefined();
+      expect(reply.buttons?.[0]?.at(-1), command).toEqual({
+        label: 'Refresh',
+        command: `/${command} NSE next`,
+      });
+    }
     const refused = await running.commands.handle('/chain NSE exp=2027-01-05', console_);
     expect(refused).toMatchObject({
       error: true,
