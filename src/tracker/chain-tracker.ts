@@ -235,6 +235,8 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     const snapshot = this.computeRows(now, price, notes);
     const wholeChain = await this.wholeChain(snapshot.notes);
     Object.assign(snapshot, wholeChainFigures(wholeChain, snapshot.atmStrike));
+    // The feed's state as the cycle publishes (a socket found dead during the quote call shows at once).
+    snapshot.status = this.status(now, true);
     this.persist(snapshot, observations);
     return this.publish(snapshot);
   }
