@@ -235,8 +235,8 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     const snapshot = this.computeRows(now, price, notes);
     const wholeChain = await this.wholeChain(snapshot.notes);
     Object.assign(snapshot, wholeChainFigures(wholeChain, snapshot.atmStrike));
-    // The feed's state as the cycle publishes (a socket found dead during the quote call shows at once).
-    snapshot.status = this.status(now, true);
+    // The status of the frozen read, unless the socket was found dead during the quote call: that shows at once.
+    if (this.deps.ticker.connectedCount === 0) snapshot.status = 'Disconnected';
     this.persist(snapshot, observations);
     return this.publish(snapshot);
   }

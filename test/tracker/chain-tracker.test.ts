@@ -33,6 +33,8 @@ class RecordingTicker implements TickerSubscriptions {
 class MarketModelRest implements MarketRest {
   failHistorical = false;
   historicalCalls = 0;
+  /** Runs while the quote call is under way (ticks or a dropped socket arriving mid-cycle). */
+  duringQuote: (() => void) | null = null;
   constructor(
     private readonly market: SimMarket,
     private readonly catalogue: InstrumentCatalogue,
@@ -44,6 +46,7 @@ class MarketModelRest implements MarketRest {
     return this.market.candles(token, fromMs, Math.min(toMs, this.now() - 60_000));
   }
   async quote(keys: readonly string[]): Promise<Map<string, Quote>> {
+    this.duringQuote?.();
     const result = new Map<string, Quote>();
     for (const key of keys) {
       const instrument = this.catalogue.byTradingsymbol(key)!;
@@ -193,6 +196,35 @@ describe('ChainTracker', () => {
     expect(tracker.history.points(token).length).toBe(pointsBefore);
     ticker.connectedCount = 0;
     expect((await tracker.runCycle(clock + 30_000)).status).toBe('Disconnected');
+  });
+
+  it('a cycle is what its frozen read saw: ticks or a dropped socket during the quote call', async () => {
+    const tracker = newTracker();
+    tickAll(tracker, 25_612.35);
+    // The options subscribed this cycle first tick while its quote call runs: the rows had none.
+    rest.duringQuote = () => tickAll(tracker, 25_612.35);
+    const first = await tracker.runCycle(clock);
+    expect(first.status).toBe('Starting');
+    expect(first.calls.every((row) => row.oi === null)).toBe(true);
+    expect(store.cycles().between('NSE', clock - 60_000, clock + 60_000)).toEqual([]);
+
+    clock += 30_000;
+    const second = await tracker.runCycle(clock);
+    expect(second.status).toBe('Live');
+    expect(second.calls.every((row) => row.oi !== null)).toBe(true);
+    expect(second.pcr).not.toBeNull();
+    expect(
+      store
+        .cycles()
+        .between('NSE', clock - 60_000, clock)
+        .map((cycle) => cycle.time),
+    ).toEqual([clock]);
+
+    clock += 30_000;
+    rest.duringQuote = () => {
+      ticker.connectedCount = 0;
+    };
+    expect((await tracker.runCycle(clock)).status).toBe('Disconnected');
   });
 
   it('recovers today’s history from the store after a restart within the gap, without the historical API', async () => {
