@@ -52,7 +52,12 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
       OI_CHANGE_THRESHOLDS: '0.0001,0.0001,0.0001,0.0001',
     };
     ntfy.fail(503, 100_000); // ntfy is down for the whole first run
-    const first = await startDaemonProcess({ env: { ...env, AUTO_EXIT_POINTS: '0.05' } });
+    // The first run plays the last session from 09:15, where open interest builds at any hour of the
+    // wall clock (it stands still before the open and after the close); the second follows the wall
+    // clock, so the first run's breaches are older than any limit.
+    const first = await startDaemonProcess({
+      env: { ...env, AUTO_EXIT_POINTS: '0.05', SIM_SESSION: 'replay', SIM_SPEED: '5' },
+    });
     const symbol = await tradableSymbol(first.apiUrl);
     const order = await fetch(`${first.apiUrl}/api/place_order`, {
       method: 'POST',

@@ -46,7 +46,8 @@ export function spawnDaemon(options: DaemonProcessOptions = {}): DaemonProcess {
     env: {
       ...process.env,
       MARKET_DATA: 'sim',
-      // The simulator follows the wall clock at any hour, so a test behaves the same by day and by night.
+      // The simulator follows the wall clock and ticks at any hour; its open interest stands still from
+      // 06:00 to 09:15 and after 15:30 IST, so a test that needs OI to move sets SIM_SESSION=replay.
       SIM_SESSION: 'live',
       HTTP_PORT: '0',
       LOG_LEVEL: 'info',
