@@ -56,7 +56,7 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
     // wall clock (it stands still before the open and after the close); the second follows the wall
     // clock, so the first run's breaches are older than any limit.
     const first = await startDaemonProcess({
-      env: { ...env, AUTO_EXIT_POINTS: '0.05', SIM_SESSION: 'replay', SIM_SPEED: '5' },
+      env: { ...env, AUTO_EXIT_POINTS: '0.05', SIM_SESSION: 'replay' },
     });
     const symbol = await tradableSymbol(first.apiUrl);
     const order = await fetch(`${first.apiUrl}/api/place_order`, {
@@ -64,7 +64,7 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
       headers: HEADERS,
       body: JSON.stringify({ exchange: 'NSE', symbol, side: 'B', qty: 75 }),
     });
-    expect(order.status).toBe(200);
+    expect(order.status, await order.clone().text()).toBe(200);
     const positionId = ((await order.json()) as { position_id: string }).position_id;
     await first.waitForOutput(/"kind":"auto_exit"[^\n]*"msg":"alert"/, 30_000);
     await waitFor(
