@@ -90,15 +90,15 @@ export function tableColumns(windows: readonly number[]): TableColumn[] {
   return columns;
 }
 
+/** The column header's band (group labels over column labels) under a header of `headerHeight`. */
+export function columnHeaderBelow(headerHeight: number): Rect {
+  return { x: 0, y: headerHeight, width: TABLE_WIDTH, height: GROUP_LABEL_HEIGHT + COLUMN_LABEL_HEIGHT };
+}
+
 /** The layout of `renderChainTable(snapshot, { windows })`: the header, every row and every cell. */
 export function chainTableLayout(snapshot: ChainSnapshot, windows: readonly number[]): ChainTableLayout {
   const columns = tableColumns(windows);
-  const columnHeader = {
-    x: 0,
-    y: HEADER_HEIGHT,
-    width: TABLE_WIDTH,
-    height: GROUP_LABEL_HEIGHT + COLUMN_LABEL_HEIGHT,
-  };
+  const columnHeader = columnHeaderBelow(HEADER_HEIGHT);
   const rowsTop = columnHeader.y + columnHeader.height;
   const rows = strikeRows(snapshot).map((row, i): TableRow => {
     const y = rowsTop + i * ROW_HEIGHT;

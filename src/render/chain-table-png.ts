@@ -3,8 +3,6 @@ import type { ChainSnapshot, OptionRow } from '../tracker/types.ts';
 import { changeOf, strikeRows, type StrikeRow } from './chain-rows.ts';
 import {
   chainTableLayout,
-  COLUMN_LABEL_HEIGHT,
-  GROUP_LABEL_HEIGHT,
   type ChainTableLayout,
   type TableCell,
   type TableColumn,
@@ -13,6 +11,7 @@ import { PALETTE } from './colors.ts';
 import { ensureRenderFonts, fitFont } from './fonts.ts';
 import { indexedPng } from './indexed-png.ts';
 import { formatChange, formatOi, formatPrice } from './oi-format.ts';
+import { cellFill, drawColumnLabels, drawGroupLabel, drawStrikeDividers } from './table-drawing.ts';
 import { drawHeaderBar } from './table-header.ts';
 
 export { CHAIN_TABLE_SCALE, chainTableLayout, findCell, toPixels } from './chain-table-layout.ts';
@@ -41,41 +40,18 @@ const BREACH_LINE_PX = 3;
 const PNG_COMPRESSION = 6;
 
 function drawColumnHeader(ctx: CanvasRenderingContext2D, layout: ChainTableLayout): void {
-  const { y, width, height } = layout.columnHeader;
+  const header = layout.columnHeader;
   ctx.fillStyle = PALETTE.columnHeader;
-  ctx.fillRect(0, y, width, height);
+  ctx.fillRect(0, header.y, header.width, header.height);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  const span = (columns: TableColumn[], label: string, color: string) => {
-    const first = columns[0];
-    const last = columns.at(-1);
-    if (!first || !last) return;
-    const spanWidth = last.x + last.width - first.x;
-    fitFont(ctx, label, spanWidth - 8, 17, 'sans', true);
-    ctx.fillStyle = color;
-    ctx.fillText(label, first.x + spanWidth / 2, y + GROUP_LABEL_HEIGHT / 2 + 2);
-  };
   const of = (side: string, kind: 'change' | 'rest') =>
     layout.columns.filter((c) => c.side === side && (kind === 'change') === (c.kind === 'change'));
-  span(of('CE', 'change'), 'CALL OI %Chg', PALETTE.callChange);
-  span(of('CE', 'rest'), 'CALLS', PALETTE.callChange);
-  span(of('PE', 'rest'), 'PUTS', PALETTE.putChange);
-  span(of('PE', 'change'), 'PUT OI %Chg', PALETTE.putChange);
-  for (const column of layout.columns) {
-    const strike = column.kind === 'strike';
-    fitFont(ctx, column.label, column.width - 6, strike ? 19 : 18, 'sans', true);
-    ctx.fillStyle = strike ? PALETTE.text : PALETTE.muted;
-    const labelY = strike ? y + height / 2 : y + GROUP_LABEL_HEIGHT + COLUMN_LABEL_HEIGHT / 2;
-    ctx.fillText(column.label, column.x + column.width / 2, labelY);
-  }
-}
-
-function cellFill(row: StrikeRow, column: TableColumn): string {
-  if (row.atm) return PALETTE.atm;
-  if (column.side === 'STRIKE') return PALETTE.strikeCell;
-  const option = column.side === 'CE' ? row.call : row.put;
-  if (!option) return PALETTE.background;
-  return option.moneyness === 'ITM' ? PALETTE.itm : PALETTE.otm;
+  drawGroupLabel(ctx, of('CE', 'change'), 'CALL OI %Chg', PALETTE.callChange, header.y);
+  drawGroupLabel(ctx, of('CE', 'rest'), 'CALLS', PALETTE.callChange, header.y);
+  drawGroupLabel(ctx, of('PE', 'rest'), 'PUTS', PALETTE.putChange, header.y);
+  drawGroupLabel(ctx, of('PE', 'change'), 'PUT OI %Chg', PALETTE.putChange, header.y);
+  drawColumnLabels(ctx, layout.columns, header);
 }
 
 function cellText(option: OptionRow, column: TableColumn, atm: boolean): { text: string; color: string } {
@@ -91,7 +67,7 @@ function cellText(option: OptionRow, column: TableColumn, atm: boolean): { text:
 
 function drawCell(ctx: CanvasRenderingContext2D, row: StrikeRow, cell: TableCell): void {
   const { column } = cell;
-  ctx.fillStyle = cellFill(row, column);
+  ctx.fillStyle = cellFill(row, column.side);
   ctx.fillRect(cell.x, cell.y, cell.width, cell.height);
   const centerX = cell.x + cell.width / 2;
   const centerY = cell.y + cell.height / 2;
@@ -121,10 +97,7 @@ function drawGrid(ctx: CanvasRenderingContext2D, layout: ChainTableLayout): void
   const bottom = layout.footer.y;
   ctx.fillStyle = PALETTE.grid;
   for (const row of layout.rows) ctx.fillRect(0, row.y + row.height - 1, layout.width, 1);
-  const strike = layout.columns.find((column) => column.kind === 'strike');
-  if (!strike) return;
-  ctx.fillRect(strike.x - 1, top, 2, bottom - top);
-  ctx.fillRect(strike.x + strike.width - 1, top, 2, bottom - top);
+  drawStrikeDividers(ctx, layout.columns, top, bottom);
 }
 
 function drawFooter(ctx: CanvasRenderingContext2D, layout: ChainTableLayout, snapshot: ChainSnapshot): void {

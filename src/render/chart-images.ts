@@ -1,9 +1,11 @@
 import type { ChartConfiguration, ScriptableScaleContext } from 'chart.js';
+import { createCanvas, loadImage } from 'canvas';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { changeOf, strikeRows } from './chain-rows.ts';
 import { PALETTE } from './colors.ts';
 import { ensureRenderFonts, SANS } from './fonts.ts';
+import { indexedPng } from './indexed-png.ts';
 import { formatAge, formatIstHourMinute, formatIstTime, formatLevel, formatPrice } from './oi-format.ts';
 
 /** Charts are 1200 × 700 CSS px at 2× density, like the chain table: 2400 × 1400 PNG pixels. */
@@ -37,12 +39,29 @@ export function chartCanvas(width = CHART_WIDTH, height = CHART_HEIGHT): ChartJS
   return canvas;
 }
 
-/** Any Chart.js configuration as a PNG, on the shared renderer of that size. */
-export function renderChart(
+type ChartSize = { width: number; height: number };
+const DEFAULT_SIZE: ChartSize = { width: CHART_WIDTH, height: CHART_HEIGHT };
+
+/** Any Chart.js configuration as a full-colour PNG, on the shared renderer of that size. */
+export function renderChartRgba(
   configuration: ChartConfiguration,
-  size: { width: number; height: number } = { width: CHART_WIDTH, height: CHART_HEIGHT },
+  size: ChartSize = DEFAULT_SIZE,
 ): Promise<Buffer> {
   return chartCanvas(size.width, size.height).renderToBuffer(configuration, 'image/png');
+}
+
+/**
+ * Any Chart.js configuration as the PNG a chat gets: 8-bit palette (see indexedPng), about half the
+ * bytes of the full-colour one and the same picture on a phone.
+ */
+export async function renderChart(
+  configuration: ChartConfiguration,
+  size: ChartSize = DEFAULT_SIZE,
+): Promise<Buffer> {
+  const rgba = await renderChartRgba(configuration, size);
+  const canvas = createCanvas(size.width, size.height);
+  canvas.getContext('2d').drawImage(await loadImage(rgba), 0, 0);
+  return indexedPng(canvas);
 }
 
 /** The charts' header line, as on the table: chain, underlying and price, ATM, PCR, IST time, status. */

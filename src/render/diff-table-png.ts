@@ -4,9 +4,10 @@
  */
 import { createCanvas, type CanvasRenderingContext2D } from 'canvas';
 import type { DiffJson, DiffSide } from '../history/chain-history.ts';
-import { SCALE } from './chain-table-layout.ts';
+import { CHAIN_TABLE_SCALE } from './chain-table-layout.ts';
 import { PALETTE } from './colors.ts';
 import { ensureRenderFonts, fitFont, font, setFont } from './fonts.ts';
+import { indexedPng } from './indexed-png.ts';
 import { formatChange, formatLevel, formatOi, formatPrice } from './oi-format.ts';
 
 export type DiffData = DiffJson;
@@ -125,13 +126,13 @@ function drawRow(
   ctx.stroke();
 }
 
-/** The diff table as a PNG. */
+/** The diff table as a PNG, drawn like the chain table: 1280 px wide, 8-bit palette. */
 export function renderDiffTable(data: DiffData): Buffer {
   ensureRenderFonts();
   const height = HEADER_HEIGHT + COLUMN_HEADER_HEIGHT + data.rows.length * ROW_HEIGHT + PAD;
-  const canvas = createCanvas(WIDTH * SCALE, height * SCALE);
+  const canvas = createCanvas(Math.round(WIDTH * CHAIN_TABLE_SCALE), Math.round(height * CHAIN_TABLE_SCALE));
   const ctx = canvas.getContext('2d');
-  ctx.scale(SCALE, SCALE);
+  ctx.scale(CHAIN_TABLE_SCALE, CHAIN_TABLE_SCALE);
   ctx.fillStyle = PALETTE.background;
   ctx.fillRect(0, 0, WIDTH, height);
   const widths = sideWidths();
@@ -146,5 +147,5 @@ export function renderDiffTable(data: DiffData): Buffer {
       row.strike === data.atm_to,
     ),
   );
-  return canvas.toBuffer('image/png', { compressionLevel: 3 });
+  return indexedPng(canvas);
 }

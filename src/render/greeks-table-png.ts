@@ -7,24 +7,27 @@ import { createCanvas, type CanvasRenderingContext2D } from 'canvas';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { strikeRows, type StrikeRow } from './chain-rows.ts';
 import {
-  COLUMN_LABEL_HEIGHT,
+  CHAIN_TABLE_SCALE,
+  columnHeaderBelow,
   FOOTER_HEIGHT,
-  GROUP_LABEL_HEIGHT,
   ROW_HEIGHT,
-  SCALE,
   TABLE_WIDTH,
   type Rect,
 } from './chain-table-layout.ts';
 import { PALETTE } from './colors.ts';
 import { ensureRenderFonts, fitFont } from './fonts.ts';
 import { atmGreeks, formatGreek, GREEK_KEYS, GREEK_LABELS, type GreekKey } from './greeks-table.ts';
+import { indexedPng } from './indexed-png.ts';
 import { formatIstTime, formatLevel, formatPrice } from './oi-format.ts';
+import { cellFill, drawColumnLabels, drawGroupLabel, drawStrikeDividers } from './table-drawing.ts';
 
 const HEADER_HEIGHT = 96;
 const STRIKE_WIDTH = 112;
 const CELL_FONT_PX = 21;
 const STRIKE_FONT_PX = 23;
 const PAD = 16;
+/** Drawn like the chain table (1280 px, 8-bit palette, zlib 6): about a fifth of the RGBA 2400-px PNG. */
+const PNG_COMPRESSION = 6;
 
 interface GreeksColumn {
   side: 'CE' | 'PE' | 'STRIKE';
@@ -64,17 +67,12 @@ function greeksColumns(): GreeksColumn[] {
 }
 
 export function greeksTableLayout(snapshot: ChainSnapshot): GreeksTableLayout {
-  const columnHeader = {
-    x: 0,
-    y: HEADER_HEIGHT,
-    width: TABLE_WIDTH,
-    height: GROUP_LABEL_HEIGHT + COLUMN_LABEL_HEIGHT,
-  };
+  const columnHeader = columnHeaderBelow(HEADER_HEIGHT);
   const rowsTop = columnHeader.y + columnHeader.height;
   const rowCount = strikeRows(snapshot).length;
   const footer = { x: 0, y: rowsTop + rowCount * ROW_HEIGHT, width: TABLE_WIDTH, height: FOOTER_HEIGHT };
   return {
-    scale: SCALE,
+    scale: CHAIN_TABLE_SCALE,
     width: TABLE_WIDTH,
     height: footer.y + footer.height,
     header: { x: 0, y: 0, width: TABLE_WIDTH, height: HEADER_HEIGHT },
@@ -112,42 +110,20 @@ function drawHeader(ctx: CanvasRenderingContext2D, rect: Rect, snapshot: ChainSn
 }
 
 function drawColumnHeader(ctx: CanvasRenderingContext2D, layout: GreeksTableLayout): void {
-  const { y, width, height } = layout.columnHeader;
+  const header = layout.columnHeader;
   ctx.fillStyle = PALETTE.columnHeader;
-  ctx.fillRect(0, y, width, height);
+  ctx.fillRect(0, header.y, header.width, header.height);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  for (const [side, label, color] of [
-    ['CE', 'CALLS', PALETTE.callChange],
-    ['PE', 'PUTS', PALETTE.putChange],
-  ] as const) {
-    const columns = layout.columns.filter((column) => column.side === side);
-    const first = columns[0]!;
-    const last = columns.at(-1)!;
-    fitFont(ctx, label, 300, 17, 'sans', true);
-    ctx.fillStyle = color;
-    ctx.fillText(label, (first.x + last.x + last.width) / 2, y + GROUP_LABEL_HEIGHT / 2 + 2);
-  }
-  for (const column of layout.columns) {
-    const strike = column.side === 'STRIKE';
-    fitFont(ctx, column.label, column.width - 6, strike ? 19 : 18, 'sans', true);
-    ctx.fillStyle = strike ? PALETTE.text : PALETTE.muted;
-    const labelY = strike ? y + height / 2 : y + GROUP_LABEL_HEIGHT + COLUMN_LABEL_HEIGHT / 2;
-    ctx.fillText(column.label, column.x + column.width / 2, labelY);
-  }
-}
-
-function cellFill(row: StrikeRow, column: GreeksColumn): string {
-  if (row.atm) return PALETTE.atm;
-  if (column.side === 'STRIKE') return PALETTE.strikeCell;
-  const option = column.side === 'CE' ? row.call : row.put;
-  if (!option) return PALETTE.background;
-  return option.moneyness === 'ITM' ? PALETTE.itm : PALETTE.otm;
+  const of = (side: GreeksColumn['side']) => layout.columns.filter((column) => column.side === side);
+  drawGroupLabel(ctx, of('CE'), 'CALLS', PALETTE.callChange, header.y);
+  drawGroupLabel(ctx, of('PE'), 'PUTS', PALETTE.putChange, header.y);
+  drawColumnLabels(ctx, layout.columns, header);
 }
 
 function drawRow(ctx: CanvasRenderingContext2D, layout: GreeksTableLayout, row: StrikeRow, y: number): void {
   for (const column of layout.columns) {
-    ctx.fillStyle = cellFill(row, column);
+    ctx.fillStyle = cellFill(row, column.side);
     ctx.fillRect(column.x, y, column.width, ROW_HEIGHT);
     const option = column.side === 'CE' ? row.call : row.put;
     const text = column.key === 'strike' ? String(row.strike) : option ? formatGreek(option, column.key) : '';
@@ -172,11 +148,14 @@ function drawFooter(ctx: CanvasRenderingContext2D, layout: GreeksTableLayout): v
   ctx.fillText(text, 12, y + height / 2);
 }
 
-/** The chain's Greeks as a PNG table, 1200 CSS px wide at the chain table's density. */
+/** The chain's Greeks as a PNG table, 1200 CSS px drawn 1280 px wide like the chain table. */
 export function renderGreeksTable(snapshot: ChainSnapshot): Buffer {
   ensureRenderFonts();
   const layout = greeksTableLayout(snapshot);
-  const canvas = createCanvas(layout.width * layout.scale, layout.height * layout.scale);
+  const canvas = createCanvas(
+    Math.round(layout.width * layout.scale),
+    Math.round(layout.height * layout.scale),
+  );
   const ctx = canvas.getContext('2d');
   ctx.scale(layout.scale, layout.scale);
   ctx.fillStyle = PALETTE.background;
@@ -186,15 +165,7 @@ export function renderGreeksTable(snapshot: ChainSnapshot): Buffer {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   strikeRows(snapshot).forEach((row, i) => drawRow(ctx, layout, row, layout.rowsTop + i * ROW_HEIGHT));
-  const strike = layout.columns.find((column) => column.side === 'STRIKE')!;
-  ctx.fillStyle = PALETTE.grid;
-  ctx.fillRect(strike.x - 1, layout.columnHeader.y, 2, layout.footer.y - layout.columnHeader.y);
-  ctx.fillRect(
-    strike.x + strike.width - 1,
-    layout.columnHeader.y,
-    2,
-    layout.footer.y - layout.columnHeader.y,
-  );
+  drawStrikeDividers(ctx, layout.columns, layout.columnHeader.y, layout.footer.y);
   drawFooter(ctx, layout);
-  return canvas.toBuffer('image/png', { compressionLevel: 6 });
+  return indexedPng(canvas, PNG_COMPRESSION);
 }

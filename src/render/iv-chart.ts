@@ -3,7 +3,7 @@ import type { ChartConfiguration, ScriptableContext, ScriptableScaleContext } fr
 import { createCanvas, loadImage } from 'canvas';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { strikeRows } from './chain-rows.ts';
-import { chartHeader, renderChart } from './chart-images.ts';
+import { chartHeader, renderChartRgba } from './chart-images.ts';
 import { PALETTE } from './colors.ts';
 import { indexedPng } from './indexed-png.ts';
 import { formatIstHourMinute } from './oi-format.ts';
@@ -143,8 +143,8 @@ export async function renderIvChart(
   day: { date: string; points: readonly AtmIvPoint[] },
 ): Promise<Buffer> {
   const [smile, through] = await Promise.all([
-    renderChart(smileChart(snapshot), PANEL),
-    renderChart(dayChart(snapshot.chainId, day.date, day.points), PANEL),
+    renderChartRgba(smileChart(snapshot), PANEL),
+    renderChartRgba(dayChart(snapshot.chainId, day.date, day.points), PANEL),
   ]);
   const canvas = createCanvas(PANEL.width, PANEL.height * 2);
   const ctx = canvas.getContext('2d');

@@ -12,11 +12,12 @@ import { SNAPSHOT, WINDOWS } from './chain-fixture.ts';
 import { pngSize } from './png-pixels.ts';
 
 describe('charts', () => {
-  it('renders /oi as a PNG of the chart size', async () => {
-    expect(pngSize(await renderOiChart(SNAPSHOT, { windows: WINDOWS }))).toEqual({
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-    });
+  it('renders /oi as a PNG of the chart size, 8-bit palette to stay light on a phone', async () => {
+    const png = await renderOiChart(SNAPSHOT, { windows: WINDOWS });
+    expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
+    const PALETTE_COLOUR_TYPE = 3;
+    expect(png[25]).toBe(PALETTE_COLOUR_TYPE);
+    expect(png.length).toBeLessThan(100 * 1024);
   });
 
   it('renders /pcr through the day, and with no points yet', async () => {
