@@ -64,6 +64,16 @@ export async function renderChart(
   return indexedPng(canvas);
 }
 
+/** Strike-axis ticks with the ATM strike's label bold in the ATM colour. */
+export function atmStrikeTicks(atmIndex: number) {
+  return {
+    color: (context: ScriptableScaleContext) => (context.index === atmIndex ? PALETTE.atm : PALETTE.text),
+    font: (context: ScriptableScaleContext) => ({
+      weight: context.index === atmIndex ? ('bold' as const) : ('normal' as const),
+    }),
+  };
+}
+
 /** The charts' header line, as on the table: chain, underlying and price, ATM, PCR, IST time, status. */
 export function chartHeader(snapshot: ChainSnapshot, dataAgeS: number | null = null): string {
   const age = dataAgeS === null ? '' : ` · age ${formatAge(dataAgeS)}`;
@@ -143,13 +153,7 @@ export function renderOiChart(
       plugins: titles(chartHeader(snapshot), `Call vs put OI by strike, with the ${key}-minute OI change`),
       scales: {
         x: {
-          ticks: {
-            color: (context: ScriptableScaleContext) =>
-              context.index === atmIndex ? PALETTE.atm : PALETTE.text,
-            font: (context: ScriptableScaleContext) => ({
-              weight: context.index === atmIndex ? ('bold' as const) : ('normal' as const),
-            }),
-          },
+          ticks: atmStrikeTicks(atmIndex),
         },
         oi: {
           type: 'linear',

@@ -1,9 +1,9 @@
 /** /iv: the IV smile of one snapshot (call and put IV by strike, ATM marked) above the ATM IV through the day. */
-import type { ChartConfiguration, ScriptableContext, ScriptableScaleContext } from 'chart.js';
+import type { ChartConfiguration, ScriptableContext } from 'chart.js';
 import { createCanvas, loadImage } from 'canvas';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { strikeRows } from './chain-rows.ts';
-import { chartHeader, renderChartRgba } from './chart-images.ts';
+import { atmStrikeTicks, chartHeader, renderChartRgba } from './chart-images.ts';
 import { PALETTE } from './colors.ts';
 import { indexedPng } from './indexed-png.ts';
 import { formatIstHourMinute } from './oi-format.ts';
@@ -72,13 +72,7 @@ function smileChart(snapshot: ChainSnapshot): ChartConfiguration {
       },
       scales: {
         x: {
-          ticks: {
-            color: (context: ScriptableScaleContext) =>
-              context.index === atmIndex ? PALETTE.atm : PALETTE.text,
-            font: (context: ScriptableScaleContext) => ({
-              weight: context.index === atmIndex ? ('bold' as const) : ('normal' as const),
-            }),
-          },
+          ticks: atmStrikeTicks(atmIndex),
         },
         y: { title: { display: true, text: 'Implied volatility %' } },
       },

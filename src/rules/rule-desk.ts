@@ -32,14 +32,11 @@ export class RuleError extends UserError {
   }
 }
 
-export interface NewRule {
-  chat: string;
-  name: string;
-  chain: string;
-  condition: string;
-  cooldownMinutes: number | null;
-  broadcast: boolean;
-}
+/** What `/rule add` asks for; the rest of an AlertRule (enabled, createdAt, state) is the desk's. */
+export type NewRule = Pick<
+  AlertRule,
+  'chat' | 'name' | 'chain' | 'condition' | 'cooldownMinutes' | 'broadcast'
+>;
 
 export interface RuleDeskOptions {
   store: Pick<RuleStore, 'insert' | 'ofChat' | 'get' | 'setEnabled' | 'delete'>;

@@ -91,15 +91,7 @@ const NO_GREEKS: RowGreeks = { delta: null, gamma: null, theta: null, vega: null
  * Black-Scholes Greeks at the row's own (unrounded) IV in percent, the cycle's underlying price, time
  * to 15:30 IST on the expiry date and the same rate as the IV; all null when the IV or spot is null.
  */
-export function rowGreeks(input: {
-  iv: number | null;
-  spot: number | null;
-  strike: number;
-  type: OptionType;
-  expiry: string;
-  now: number;
-  rate?: number;
-}): RowGreeks {
+export function rowGreeks(input: Omit<IvInput, 'ltp'> & { iv: number | null }): RowGreeks {
   const { iv, spot, strike, type, expiry, now, rate = IV_RATE } = input;
   if (iv === null || spot === null) return NO_GREEKS;
   const greeks = blackScholesGreeks({
