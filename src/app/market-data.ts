@@ -30,6 +30,11 @@ export interface MarketData {
   readonly sim?: SimServer;
   /** Whether any ticker connection is up. */
   feedUp(): boolean;
+  /**
+   * Played milliseconds between two ticks of one option: the simulator ticks every real second, so at
+   * SIM_SPEED 40 a price is up to 40 played seconds old. 0 for Kite, whose ticks come as prices change.
+   */
+  readonly playedTickIntervalMs: number;
   /** Downloads the instrument list again into `catalogue` (the daily 08:30 job); the trackers' next cycles use it. */
   reloadInstruments(): Promise<void>;
   stop(): Promise<void>;
@@ -48,8 +53,8 @@ async function marketEndpoint(
   config: Config,
   logger: Logger,
   clock: Clock,
-): Promise<MarketEndpoint & { sim?: SimServer }> {
-  if (config.marketData === 'kite') return kiteEndpoint(config);
+): Promise<MarketEndpoint & { sim?: SimServer; playedTickIntervalMs: number }> {
+  if (config.marketData === 'kite') return { ...kiteEndpoint(config), playedTickIntervalMs: 0 };
   const shared = simClock(config, clock);
   const sim = await startSimServer({
     seed: config.sim.seed,
@@ -68,6 +73,8 @@ async function marketEndpoint(
     },
     login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
     sim,
+    // On the daemon's clock a tick interval lasts speed × as long; on its own clock the daemon sees real time.
+    playedTickIntervalMs: shared ? sim.tickIntervalMs * config.sim.speed : sim.tickIntervalMs,
   };
 }
 
@@ -134,6 +141,7 @@ export async function startMarketData(
       session,
       ...(endpoint.sim ? { sim: endpoint.sim } : {}),
       feedUp: () => ticker.connectedCount > 0,
+      playedTickIntervalMs: endpoint.playedTickIntervalMs,
       reloadInstruments: async () => {
         catalogue.replace(await downloadInstruments(rest, config));
         logger.info({ instruments: catalogue.size }, 'instruments reloaded');

@@ -71,7 +71,7 @@ export function startPaper(
   app: AppContext,
   store: OiStore,
   trackers: readonly ChainTracker[],
-  market: Pick<MarketData, 'ticker' | 'feedUp'>,
+  market: Pick<MarketData, 'ticker' | 'feedUp' | 'playedTickIntervalMs'>,
 ): Paper {
   const { config, logger, clock } = app;
   const book = new PaperBook({
@@ -79,7 +79,8 @@ export function startPaper(
     store: store.paperStore(),
     maxQtyLots: config.paper.maxQtyLots,
     autoExitPoints: config.paper.autoExitPoints,
-    maxPriceAgeMs: 2 * config.tracker.refreshIntervalSeconds * 1000,
+    // Two cycles, or two of the simulator's ticks when those are further apart (a fast played session).
+    maxPriceAgeMs: 2 * Math.max(config.tracker.refreshIntervalSeconds * 1000, market.playedTickIntervalMs),
   });
   book.load();
   const desk = new PaperTradingDesk(book, trackers, market.feedUp, config.paper.defaultQty);

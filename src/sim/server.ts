@@ -38,6 +38,8 @@ export interface SimServer {
   readonly market: SimMarket;
   readonly ticker: TickerServer;
   readonly requestLog: RequestLogEntry[];
+  /** Real milliseconds between two ticks of an instrument. */
+  readonly tickIntervalMs: number;
   /** REST failures for tests to arm: `faults.failRoute('quote', { status: 429, times: 5 })`, `faults.historicalDown`. */
   readonly faults: FaultInjector;
   now(): number;
@@ -58,6 +60,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     options.apiSecret,
   );
   const requestLog: SimServer['requestLog'] = [];
+  const tickIntervalMs = options.tickIntervalMs ?? 1000;
   const faults = new FaultInjector();
   const webLogin = new SimWebLogin(credentials);
   const rest = new RestApi({ market, catalogue, now, credentials, log: requestLog, faults, webLogin });
@@ -65,7 +68,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     market,
     credentials,
     now,
-    tickIntervalMs: options.tickIntervalMs ?? 1000,
+    tickIntervalMs,
     heartbeatMs: options.heartbeatMs ?? 1000,
   });
 
@@ -100,6 +103,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     market,
     ticker,
     requestLog,
+    tickIntervalMs,
     faults,
     now,
     expireSession: () => {

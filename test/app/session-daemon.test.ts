@@ -39,9 +39,9 @@ describe('npm start outside market hours plays the last trading session', () => 
         MARKET_DATA: 'sim',
         SIM_SPEED,
         SIM_SEED: '11',
-        // The simulator ticks every real second, 40 played seconds: a paper order needs a price younger
-        // than two refresh intervals.
-        REFRESH_INTERVAL_SECONDS: '60',
+        // The simulator ticks every real second, 40 played seconds apart, twice the refresh: the order
+        // below fills only because a price may be as old as two ticks, not just two refresh intervals.
+        REFRESH_INTERVAL_SECONDS: '20',
         HTTP_PORT: '0',
         DB_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'oi-session-')), 'sim.db'),
         // The defaults otherwise: SIM_SESSION automatic, OI_CHANGE_WINDOWS=5,10,15,30, thresholds 8,10,15,25.
