@@ -9,6 +9,7 @@ import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
 import { keysWithRole, parseAccess } from '../../src/commands/access.ts';
 import type { PositionClosedEvent } from '../../src/paper/types.ts';
 import { testAlertEngine } from '../support/alert-engine.ts';
+import { chainSnapshot, optionRow } from '../support/chain-builders.ts';
 import { samplePosition } from '../support/sample-position.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
@@ -26,23 +27,10 @@ class RecordingNotifier implements Notifier {
 }
 
 function row(strike: number, type: 'CE' | 'PE', fivePct: number | null): OptionRow {
-  return {
-    strike,
-    type,
-    symbol: `NIFTY26D01${strike}${type}`,
-    token: strike * 10 + (type === 'CE' ? 1 : 2),
-    ltp: 100,
-    oi: 1_000_000,
+  return optionRow(strike, type, {
     oiChangePct: { '5': fivePct, '30': null },
     breaches: fivePct !== null && Math.abs(fivePct) >= 8 ? ['5'] : [],
-    moneyness: 'ATM',
-    buildup: null,
-    iv: null,
-    delta: null,
-    gamma: null,
-    theta: null,
-    vega: null,
-  };
+  });
 }
 
 function snapshot(
@@ -50,23 +38,11 @@ function snapshot(
   changes: { strike: number; type: 'CE' | 'PE'; pct: number | null }[],
 ): ChainSnapshot {
   const rows = changes.map((change) => row(change.strike, change.type, change.pct));
-  return {
-    chainId: 'NSE',
-    underlying: 'NIFTY 50',
-    underlyingPrice: 25_612.4,
-    atmStrike: 25_600,
-    expiry: '2026-12-01',
-    pcr: 1,
-    pcrAll: null,
-    maxPain: null,
-    support: null,
-    resistance: null,
-    status: 'Live',
-    notes: [],
+  return chainSnapshot({
     lastUpdate: at,
     calls: rows.filter((r) => r.type === 'CE'),
     puts: rows.filter((r) => r.type === 'PE'),
-  };
+  });
 }
 
 function closedEvent(owner: string, reason: string, level: number | null): PositionClosedEvent {

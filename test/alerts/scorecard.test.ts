@@ -11,11 +11,10 @@ import { CommandCore } from '../../src/commands/command-core.ts';
 import { PastChains } from '../../src/history/past-chains.ts';
 import { scorecardRoutes } from '../../src/http/rule-routes.ts';
 import { RuleBook } from '../../src/rules/rule-book.ts';
-import { FRESH_STATE } from '../../src/rules/rule-gate.ts';
-import type { AlertRule } from '../../src/rules/rule.ts';
 import type { AlertSubject } from '../../src/store/score-store.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
 import { testAlertEngine } from '../support/alert-engine.ts';
+import { alertRule } from '../support/chain-builders.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { recordDay, type RecordedDay } from '../support/recorded-day.ts';
 
@@ -50,17 +49,12 @@ beforeAll(async () => {
     subjects.push(...list);
     scorer.add(list);
   });
-  const rule: AlertRule = {
+  const rule = alertRule({
     chat: 'telegram:1001',
     name: 'above',
-    chain: 'NSE',
     condition: `price > ${published[Math.floor(published.length / 2)]!.underlyingPrice} and ltp(ATM CE) > 0`,
     cooldownMinutes: 5,
-    broadcast: false,
-    enabled: true,
-    createdAt: 0,
-    state: FRESH_STATE,
-  };
+  });
   const rules = new RuleBook({
     store: { all: () => [rule], saveState: (_chat, _name, state) => void (rule.state = state) },
     limits: { windows: ['5', '10', '15', '30'], strikesEachSide: 5 },

@@ -1,20 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnDaemon } from '../support/daemon-process.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { spawnConsoleDaemon } from '../support/daemon-process.ts';
 
 describe('the console front-end', () => {
   it('runs piped commands in order, answers each, and stops cleanly at the end of input', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oi-console-'));
-    const daemon = spawnDaemon({
-      args: ['--console'],
-      env: { DB_PATH: path.join(dir, 'oi.db'), OUT_DIR: dir },
-    });
+    const { daemon } = await spawnConsoleDaemon('oi-console-');
     const { child } = daemon;
-    child.stdin.write('/chain nse\n');
-    await waitFor(() => daemon.stdout().includes('\n'), { timeoutMs: 60_000, what: 'the first answer' });
     const stdout = () => daemon.stdout();
     const atm = stdout().match(/ATM (\d+)/)![1]!;
     child.stdin.end(`buy NSE ${atm} PE 150 tp=40\n/positions\n/buy NSE ${atm}CE 80\n/frobnicate\n`);

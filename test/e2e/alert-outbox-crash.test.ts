@@ -4,22 +4,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNtfyServer } from '../fakes/ntfy-server.ts';
+import { tradableSymbol } from '../support/daemon-api.ts';
 import { startDaemonProcess } from '../support/daemon-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const HEADERS = { 'Content-Type': 'application/json', Authorization: 'Bearer t0ken' };
-
-async function tradableSymbol(apiUrl: string): Promise<string> {
-  return waitFor(
-    async () => {
-      const response = await fetch(`${apiUrl}/api/data/NSE`, { headers: HEADERS });
-      if (!response.ok) return null;
-      const chain = (await response.json()) as { status: string; call_options: { symbol: string }[] };
-      return chain.status === 'Live' && chain.call_options.length === 11 && chain.call_options[5]!.symbol;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, what: 'NSE to go live' },
-  );
-}
 
 /** Alerts in the outbox that the ntfy notifier is not done with, by kind. */
 function pendingForNtfy(dbPath: string): { id: string; kind: string }[] {
@@ -58,7 +47,7 @@ describe('no alert lost: the outbox across a SIGKILL', () => {
     const first = await startDaemonProcess({
       env: { ...env, AUTO_EXIT_POINTS: '0.05', SIM_SESSION: 'replay' },
     });
-    const symbol = await tradableSymbol(first.apiUrl);
+    const symbol = await tradableSymbol(first.apiUrl, HEADERS);
     const order = await fetch(`${first.apiUrl}/api/place_order`, {
       method: 'POST',
       headers: HEADERS,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { tradableSymbol } from '../support/daemon-api.ts';
 import { startDaemonProcess } from '../support/daemon-process.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 const HEADERS = { 'Content-Type': 'application/json', Authorization: 'Bearer t0ken' };
 
@@ -19,18 +19,6 @@ const startDaemon = (dbPath: string) =>
       REFRESH_INTERVAL_SECONDS: '1',
     },
   });
-
-async function tradableSymbol(apiUrl: string): Promise<string> {
-  return waitFor(
-    async () => {
-      const response = await fetch(`${apiUrl}/api/data/NSE`, { headers: HEADERS });
-      if (!response.ok) return null;
-      const chain = (await response.json()) as { status: string; call_options: { symbol: string }[] };
-      return chain.status === 'Live' && chain.call_options.length === 11 && chain.call_options[5]!.symbol;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, what: 'NSE to go live' },
-  );
-}
 
 async function placeOrder(apiUrl: string, symbol: string): Promise<string | null> {
   try {
@@ -50,7 +38,7 @@ describe('paper trades survive a crash', () => {
   it('every acknowledged order is there after SIGKILL mid-stream and a restart', async () => {
     const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'oi-crash-')), 'oi.db');
     const first = await startDaemon(dbPath);
-    const symbol = await tradableSymbol(first.apiUrl);
+    const symbol = await tradableSymbol(first.apiUrl, HEADERS);
 
     const acknowledged: string[] = [];
     let killed = false;
@@ -79,7 +67,7 @@ describe('paper trades survive a crash', () => {
       const ids = new Set(book.NSE!.open_positions.map((position) => position.id));
       for (const id of acknowledged) expect(ids.has(id), `${id} lost`).toBe(true);
       // The id sequence continues after the highest id ever handed out.
-      const next = await placeOrder(second.apiUrl, await tradableSymbol(second.apiUrl));
+      const next = await placeOrder(second.apiUrl, await tradableSymbol(second.apiUrl, HEADERS));
       expect(next).not.toBeNull();
       const highest = Math.max(...[...ids].map((id) => Number(id.slice('NSE_P'.length))));
       expect(Number(next!.slice('NSE_P'.length))).toBeGreaterThan(highest);

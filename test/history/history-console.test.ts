@@ -1,20 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnDaemon } from '../support/daemon-process.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { spawnConsoleDaemon } from '../support/daemon-process.ts';
 
 describe('history commands on the console', () => {
   it('answers the stored cycles as history, writes the PNGs, and refuses an instant before the first cycle', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oi-history-console-'));
-    const daemon = spawnDaemon({
-      args: ['--console'],
-      env: { DB_PATH: path.join(dir, 'oi.db'), OUT_DIR: dir },
-    });
+    const { daemon, dir } = await spawnConsoleDaemon('oi-history-console-');
     const { child } = daemon;
-    child.stdin.write('/chain nse\n');
-    await waitFor(() => daemon.stdout().includes('\n'), { timeoutMs: 60_000, what: 'the first answer' });
     const [hours, minutes] = daemon
       .stdout()
       .match(/ · (\d\d):(\d\d):\d\d IST/)!

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startApiServer, type ApiServer } from '../../src/http/api-server.ts';
 import { MetricsRegistry } from '../../src/http/metrics.ts';
+import { stubApiSource } from '../support/api-source.ts';
 
 /** Orders the API took: a POST refused before its route runs leaves this empty. */
 const placed: unknown[] = [];
@@ -11,12 +12,7 @@ beforeAll(async () => {
   server = await startApiServer({
     host: '127.0.0.1',
     port: 0,
-    source: {
-      chains: () => [],
-      chainJson: () => null,
-      health: () => ({ database: { ok: true }, chains: {} }),
-      onEvent: () => () => {},
-    },
+    source: stubApiSource(),
     metrics: new MetricsRegistry(),
     routes: [
       {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { startApiServer, type ApiServer, type SessionSwitch } from '../../src/http/api-server.ts';
 import { MetricsRegistry } from '../../src/http/metrics.ts';
+import { stubApiSource } from '../support/api-source.ts';
 
 /** A session port that records what it was handed and refuses one enctoken as Kite would. */
 function recordingSession(): SessionSwitch & { handed: string[] } {
@@ -16,13 +17,6 @@ function recordingSession(): SessionSwitch & { handed: string[] } {
   };
 }
 
-const source = {
-  chains: () => [],
-  chainJson: () => null,
-  health: () => ({ database: { ok: true }, chains: {} }),
-  onEvent: () => () => {},
-};
-
 describe('POST /api/session', () => {
   let server: ApiServer | undefined;
   afterEach(async () => {
@@ -35,7 +29,7 @@ describe('POST /api/session', () => {
       host: '127.0.0.1',
       port: 0,
       ...(token ? { token } : {}),
-      source,
+      source: stubApiSource(),
       metrics: new MetricsRegistry(),
       session,
     });

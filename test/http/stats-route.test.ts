@@ -14,6 +14,7 @@ import {
   OWNER,
   storeWithBook,
 } from '../paper/stats-book.ts';
+import { stubApiSource } from '../support/api-source.ts';
 
 const noDesk: TradingDesk = {
   placeOrder: () => {
@@ -30,12 +31,7 @@ beforeAll(async () => {
   server = await startApiServer({
     host: '127.0.0.1',
     port: 0,
-    source: {
-      chains: () => [],
-      chainJson: () => null,
-      health: () => ({ database: { ok: true }, chains: {} }),
-      onEvent: () => () => {},
-    },
+    source: stubApiSource(),
     metrics: new MetricsRegistry(),
     routes: paperRoutes(noDesk, ({ owner, days }) =>
       readBookStats(store.paperStore(), { owner, days, now: NOW }),

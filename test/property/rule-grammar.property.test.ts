@@ -17,6 +17,7 @@ import { RuleDesk } from '../../src/rules/rule-desk.ts';
 import { evaluateCondition } from '../../src/rules/rule-evaluate.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import type { ChainSnapshot, OptionRow } from '../../src/tracker/types.ts';
+import { chainSnapshot, optionRow } from '../support/chain-builders.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 
 const LIMITS: ConditionLimits = { windows: ['5', '10', '15', '30'], strikesEachSide: 5 };
@@ -106,40 +107,16 @@ const wellFormed: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
 
 function snapshot(): ChainSnapshot {
   const rows = (type: 'CE' | 'PE'): OptionRow[] =>
-    [25_550, 25_600, 25_650].map((strike) => ({
-      strike,
-      type,
-      symbol: `NIFTY${strike}${type}`,
-      token: strike,
-      ltp: 100,
-      oi: 1000,
-      oiChangePct: { '5': 3, '10': null, '15': 9, '30': -2 },
-      breaches: [],
-      moneyness: 'ATM',
-      buildup: null,
-      iv: null,
-      delta: null,
-      gamma: null,
-      theta: null,
-      vega: null,
-    }));
-  return {
-    chainId: 'NSE',
-    underlying: 'NIFTY 50',
+    [25_550, 25_600, 25_650].map((strike) =>
+      optionRow(strike, type, { oi: 1000, oiChangePct: { '5': 3, '10': null, '15': 9, '30': -2 } }),
+    );
+  return chainSnapshot({
     underlyingPrice: 25_610,
-    atmStrike: 25_600,
-    expiry: '2026-12-01',
     pcr: 0.9,
-    pcrAll: null,
     maxPain: 25_600,
-    support: null,
-    resistance: null,
-    status: 'Live',
-    notes: [],
-    lastUpdate: Date.parse('2026-11-25T10:00:00+05:30'),
     calls: rows('CE'),
     puts: rows('PE'),
-  };
+  });
 }
 
 describe('the rule grammar under fast-check', () => {

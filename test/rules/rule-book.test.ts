@@ -1,44 +1,17 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RuleBook } from '../../src/rules/rule-book.ts';
-import { FRESH_STATE } from '../../src/rules/rule-gate.ts';
-import type { AlertRule } from '../../src/rules/rule.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
+import { alertRule, chainSnapshot } from '../support/chain-builders.ts';
 
 const AT = Date.parse('2026-11-25T10:00:00+05:30');
 
 function snapshot(second: number, price: number, status: ChainSnapshot['status'] = 'Live'): ChainSnapshot {
-  return {
-    chainId: 'NSE',
-    underlying: 'NIFTY 50',
-    underlyingPrice: price,
-    atmStrike: 25_600,
-    expiry: '2026-12-01',
-    pcr: 1,
-    pcrAll: null,
-    maxPain: null,
-    support: null,
-    resistance: null,
-    status,
-    notes: [],
-    lastUpdate: AT + second * 1000,
-    calls: [],
-    puts: [],
-  };
+  return chainSnapshot({ underlyingPrice: price, status, lastUpdate: AT + second * 1000 });
 }
 
 function book(condition: string, cooldownMinutes: number | null = 0) {
-  const rule: AlertRule = {
-    chat: 'telegram:1001',
-    name: 'r',
-    chain: 'NSE',
-    condition,
-    cooldownMinutes,
-    broadcast: false,
-    enabled: true,
-    createdAt: 0,
-    state: FRESH_STATE,
-  };
+  const rule = alertRule({ name: 'r', condition, cooldownMinutes });
   const saved: unknown[] = [];
   const rules = new RuleBook({
     store: {

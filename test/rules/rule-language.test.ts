@@ -9,46 +9,25 @@ import {
 import { evaluateCondition } from '../../src/rules/rule-evaluate.ts';
 import { FRESH_STATE, stepRule, type RuleState } from '../../src/rules/rule-gate.ts';
 import type { ChainSnapshot, OptionRow } from '../../src/tracker/types.ts';
+import { chainSnapshot, optionRow } from '../support/chain-builders.ts';
 
 const LIMITS: ConditionLimits = { windows: ['5', '10', '15', '30'], strikesEachSide: 5 };
 
+/** OI up 1, 2 and 3 % over 5, 10 and 15 minutes, no 30-minute base, IV 14.5. */
 function row(strike: number, type: 'CE' | 'PE', fields: Partial<OptionRow> = {}): OptionRow {
-  return {
-    strike,
-    type,
-    symbol: `NIFTY26D01${strike}${type}`,
-    token: strike * 10 + (type === 'CE' ? 1 : 2),
-    ltp: 100,
-    oi: 1_000_000,
+  return optionRow(strike, type, {
     oiChangePct: { '5': 1, '10': 2, '15': 3, '30': null },
-    breaches: [],
-    moneyness: 'ATM',
-    buildup: null,
     iv: 14.5,
-    delta: null,
-    gamma: null,
-    theta: null,
-    vega: null,
     ...fields,
-  };
+  });
 }
 
 function snapshot(overrides: Partial<ChainSnapshot> = {}): ChainSnapshot {
   const strikes = [25_500, 25_550, 25_600, 25_650, 25_700];
-  return {
-    chainId: 'NSE',
-    underlying: 'NIFTY 50',
-    underlyingPrice: 25_612.4,
-    atmStrike: 25_600,
-    expiry: '2026-12-01',
+  return chainSnapshot({
     pcr: 0.74,
     pcrAll: 0.9,
     maxPain: 25_550,
-    support: null,
-    resistance: null,
-    status: 'Live',
-    notes: [],
-    lastUpdate: Date.parse('2026-11-25T10:00:00+05:30'),
     calls: strikes.map((strike) =>
       row(
         strike,
@@ -58,7 +37,7 @@ function snapshot(overrides: Partial<ChainSnapshot> = {}): ChainSnapshot {
     ),
     puts: strikes.map((strike) => row(strike, 'PE', { ltp: strike === 25_600 ? 75 : 100 })),
     ...overrides,
-  };
+  });
 }
 
 const errorOf = (text: string, limits = LIMITS): ConditionError => {

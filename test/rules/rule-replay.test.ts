@@ -12,10 +12,9 @@ import { ruleRoutes } from '../../src/http/rule-routes.ts';
 import { RuleBook } from '../../src/rules/rule-book.ts';
 import { RuleDesk } from '../../src/rules/rule-desk.ts';
 import { median } from '../../src/rules/rule-replay.ts';
-import type { AlertRule } from '../../src/rules/rule.ts';
-import { FRESH_STATE } from '../../src/rules/rule-gate.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
 import { formatIstIso } from '../../src/util/ist.ts';
+import { alertRule } from '../support/chain-builders.ts';
 import { fakeCommandContext } from '../support/fake-command-context.ts';
 import { recordDay, type RecordedDay } from '../support/recorded-day.ts';
 
@@ -54,17 +53,7 @@ function medianOf(chain: string, read: (snapshot: ChainSnapshot) => number | nul
 
 /** Runs the rule live over every snapshot the trackers published, as the daemon does. */
 function live(chain: string, condition: string, cooldownMinutes: number | null): number[] {
-  const rule: AlertRule = {
-    chat: TRADER,
-    name: 'live',
-    chain,
-    condition,
-    cooldownMinutes,
-    broadcast: false,
-    enabled: true,
-    createdAt: 0,
-    state: FRESH_STATE,
-  };
+  const rule = alertRule({ chat: TRADER, name: 'live', chain, condition, cooldownMinutes });
   const book = new RuleBook({
     store: { all: () => [rule], saveState: (_chat, _name, state) => void (rule.state = state) },
     limits: LIMITS,

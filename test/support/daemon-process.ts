@@ -4,6 +4,8 @@
  * simulator, API on a free port, no chat adapters), its output kept, its exit awaited.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from './wait-for.ts';
 
@@ -113,4 +115,19 @@ export async function startDaemonProcess(
 ): Promise<DaemonProcess & { apiUrl: string }> {
   const daemon = spawnDaemon(options);
   return Object.assign(daemon, { apiUrl: await daemon.listening(timeoutMs) });
+}
+
+/**
+ * Spawns `--console` with its database and PNGs in a new temp dir (named from `prefix`), writes
+ * `/chain nse` and waits for its answer, the first line on stdout; stdin stays open for more.
+ */
+export async function spawnConsoleDaemon(prefix: string): Promise<{ daemon: DaemonProcess; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const daemon = spawnDaemon({
+    args: ['--console'],
+    env: { DB_PATH: path.join(dir, 'oi.db'), OUT_DIR: dir },
+  });
+  daemon.child.stdin.write('/chain nse\n');
+  await waitFor(() => daemon.stdout().includes('\n'), { timeoutMs: 60_000, what: 'the first answer' });
+  return { daemon, dir };
 }

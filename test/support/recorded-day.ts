@@ -13,9 +13,9 @@ import { SimMarket } from '../../src/sim/market-model.ts';
 import { simTick } from '../../src/sim/sim-tick.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import { ChainTracker } from '../../src/tracker/chain-tracker.ts';
-import { oiWindows } from '../../src/tracker/oi-change.ts';
 import type { ChainSnapshot } from '../../src/tracker/types.ts';
 import { istWallClock } from '../../src/util/ist.ts';
+import { testTrackerSettings } from './tracker-settings.ts';
 
 export interface RecordedDay {
   store: OiStore;
@@ -51,13 +51,7 @@ export async function recordDay(date: string, from: string, to: string, seed = 7
       ticker,
       store,
       now: () => clock,
-      settings: {
-        refreshIntervalSeconds: 30,
-        strikesEachSide: 5,
-        historicalDataMinutes: 40,
-        windows: oiWindows(),
-        recoveryGapMinutes: 30,
-      },
+      settings: testTrackerSettings(),
     });
     tracker.on('snapshot', (snapshot) => {
       if (snapshot.status === 'Live') published.set(spec.id, [...(published.get(spec.id) ?? []), snapshot]);

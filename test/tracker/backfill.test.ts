@@ -19,6 +19,16 @@ function candles(): Candle[] {
   }));
 }
 
+/** A backfiller of a REST that answers candles(), saving into `store`, once TOKEN's fetch has settled. */
+async function fetchedBackfill(store: ChainStore, onStoreError: (error: unknown) => void = () => undefined) {
+  const rest: MarketRest = { historicalMinutes: async () => candles(), quote: async () => new Map() };
+  const history = new OiHistory();
+  const backfiller = new Backfiller(rest, history, store, 40, onStoreError);
+  backfiller.request([TOKEN], NOW);
+  await backfiller.settled();
+  return { history, backfiller };
+}
+
 describe('Backfiller', () => {
   it('merges what arrived at the next cycle only, stored as known from that cycle', async () => {
     const saved: { rows: ObservationRow[]; knownAt: number }[] = [];
@@ -28,11 +38,7 @@ describe('Backfiller', () => {
         return rows;
       },
     } as unknown as ChainStore;
-    const rest: MarketRest = { historicalMinutes: async () => candles(), quote: async () => new Map() };
-    const history = new OiHistory();
-    const backfiller = new Backfiller(rest, history, store, 40, () => undefined);
-    backfiller.request([TOKEN], NOW);
-    await backfiller.settled();
+    const { history, backfiller } = await fetchedBackfill(store);
     expect(history.points(TOKEN)).toEqual([]);
     backfiller.mergeArrived(NOW + 30_000);
     expect(history.points(TOKEN).map((point) => point.time)).toEqual(candles().map((candle) => candle.time));
@@ -45,11 +51,7 @@ describe('Backfiller', () => {
     const store = {
       saveObservations: (rows: ObservationRow[]) => rows.filter((row) => row.time !== clash),
     } as unknown as ChainStore;
-    const rest: MarketRest = { historicalMinutes: async () => candles(), quote: async () => new Map() };
-    const history = new OiHistory();
-    const backfiller = new Backfiller(rest, history, store, 40, () => undefined);
-    backfiller.request([TOKEN], NOW);
-    await backfiller.settled();
+    const { history, backfiller } = await fetchedBackfill(store);
     backfiller.mergeArrived(NOW + 30_000);
     const times = history.points(TOKEN).map((point) => point.time);
     expect(times).toHaveLength(9);
@@ -66,14 +68,8 @@ describe('Backfiller', () => {
         return rows;
       },
     } as unknown as ChainStore;
-    const rest: MarketRest = {
-      historicalMinutes: async () => candles(),
-      quote: async () => new Map(),
-    };
     const errors: unknown[] = [];
-    const backfiller = new Backfiller(rest, new OiHistory(), store, 40, (error) => errors.push(error));
-    backfiller.request([TOKEN], NOW);
-    await backfiller.settled();
+    const { backfiller } = await fetchedBackfill(store, (error) => errors.push(error));
     backfiller.mergeArrived(NOW + 30_000);
     expect(errors).toHaveLength(1);
     expect(saved).toHaveLength(0);

@@ -10,9 +10,9 @@ import { SimMarket } from '../../src/sim/market-model.ts';
 import { simTick } from '../../src/sim/sim-tick.ts';
 import { OiStore } from '../../src/store/oi-store.ts';
 import { ChainTracker } from '../../src/tracker/chain-tracker.ts';
-import { oiWindows } from '../../src/tracker/oi-change.ts';
 import type { MarketRest, TickerSubscriptions } from '../../src/tracker/ports.ts';
 import { istWallClock } from '../../src/util/ist.ts';
+import { testTrackerSettings } from '../support/tracker-settings.ts';
 
 const NSE = parseChainSpecs(DEFAULT_CHAINS)![0]!;
 const NIFTY_INDEX = 256265;
@@ -78,13 +78,7 @@ function newTracker(): ChainTracker {
     ticker,
     store,
     now: () => clock,
-    settings: {
-      refreshIntervalSeconds: 30,
-      strikesEachSide: 5,
-      historicalDataMinutes: 40,
-      windows: oiWindows(),
-      recoveryGapMinutes: 30,
-    },
+    settings: testTrackerSettings(),
   });
   tracker.start();
   return tracker;

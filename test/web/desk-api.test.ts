@@ -8,6 +8,7 @@ import type { DeskSource } from '../../src/http/desk-routes.ts';
 import { DESK_DIR } from '../../src/http/desk-static.ts';
 import { MetricsRegistry } from '../../src/http/metrics.ts';
 import { istWallClock } from '../../src/util/ist.ts';
+import { stubApiSource } from '../support/api-source.ts';
 import { spawnDaemon } from '../support/daemon-process.ts';
 
 const TOKEN = 'desk-test-token';
@@ -52,12 +53,7 @@ function server(token: string | undefined, routes: ApiRoute[] = [orderRoute]): P
     token,
     webOwner: 'desk-book',
     desk,
-    source: {
-      chains: () => desk.chains(),
-      chainJson: () => null,
-      health: () => ({ database: { ok: true }, chains: {} }),
-      onEvent: () => () => {},
-    },
+    source: stubApiSource({ chains: () => desk.chains() }),
     metrics: new MetricsRegistry(),
     routes,
   });
