@@ -2,7 +2,7 @@
  * A simulated trading week (a warm-up day and five trading days) against the real daemon, printing
  * per-day figures: memory, retention, expiry roll, paper trades, alerts, per-token structures.
  *
- *   node --import tsx scripts/soak.ts [--speed 1600] [--days 5] [--seed N] [--no-restarts] [--json]
+ *   node --import tsx scripts/soak.ts [--speed 1600] [--days 5] [--seed N] [--expiries 1] [--no-restarts] [--json]
  *
  * The figures go to stderr as they come; `--json` also writes the whole report as one JSON line to
  * stdout (the soak test reads it). Takes about 15 s per simulated day at speed 1600.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     speed: { type: 'string' },
     days: { type: 'string' },
     seed: { type: 'string' },
+    expiries: { type: 'string' },
     'no-restarts': { type: 'boolean' },
     json: { type: 'boolean' },
   },
@@ -43,6 +44,7 @@ const report = await runTradingWeek({
   speed: number(values.speed),
   tradingDays: number(values.days),
   seed: number(values.seed),
+  expiriesTracked: number(values.expiries),
   restarts: !values['no-restarts'],
   onDay: (day) =>
     process.stderr.write(

@@ -34,6 +34,8 @@ export interface WeekOptions {
   /** The warm-up day (a trading day); the measured days are the trading days after it. */
   warmupDate?: string;
   tradingDays?: number;
+  /** EXPIRIES_TRACKED; default 1, the figures then counting one window per chain. */
+  expiriesTracked?: number;
   /** A same-day restart at noon of the third measured day, and one before the open of the fourth. */
   restarts?: boolean;
   /** Real milliseconds between two orders. */
@@ -155,9 +157,9 @@ class TradingWeek {
       RETENTION_DAYS: String(this.retentionDays),
       REFRESH_INTERVAL_SECONDS: String(REFRESH_INTERVAL_SECONDS),
       STRIKES_EACH_SIDE: String(STRIKES_EACH_SIDE),
-      // The week's figures count one window per chain; two expiries and the roll between them are
-      // tested in test/e2e/expiries.test.ts.
-      EXPIRIES_TRACKED: '1',
+      // The test's figures count one window per chain; two expiries and the roll between them are
+      // tested in test/e2e/expiries.test.ts (`npm run soak -- --expiries 2` measures a week of both).
+      EXPIRIES_TRACKED: String(this.options.expiriesTracked ?? 1),
       SQUARE_OFF_TIME: '15:20',
       ACCESS: `${OWNERS[0]}=admin,${OWNERS[1]}=trader`,
     });
