@@ -44,7 +44,7 @@ export async function ruleReplay(condition = BENCH_CONDITION): Promise<Record<st
       now: () => istWallClock(LAST_DAY, '16:00'),
     });
     let firings = 0;
-    const thirty = () => (firings = desk.test('NSE', condition, SPAN_DAYS).firings.length);
+    const thirty = async () => (firings = (await desk.test('NSE', condition, SPAN_DAYS)).firings.length);
     const oneDay = () => desk.test('NSE', condition, 1);
     const thirtyMs = await p50Ms(thirty, 5, 1);
     const dayMs = await p50Ms(oneDay, 5, 1);

@@ -47,10 +47,12 @@ export interface ApiRoute {
     body: unknown;
     /** Set when the desk page sent the request: the owner (WEB_OWNER) its orders and exits must have. */
     pageOwner?: string;
-  }): {
-    status: number;
-    body: unknown;
-  };
+  }): ApiAnswer | Promise<ApiAnswer>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
 }
 
 /** The Kite session in use, as POST /api/session switches it (the same path /enctoken takes). */
@@ -174,7 +176,7 @@ function jsonRoute(route: ApiRoute): Route {
           return sendJson(res, 400, { success: false, message: error.message });
         throw error;
       }
-      const answer = route.handle({ params, query, body, ...(pageOwner ? { pageOwner } : {}) });
+      const answer = await route.handle({ params, query, body, ...(pageOwner ? { pageOwner } : {}) });
       sendJson(res, answer.status, answer.body);
     },
   };

@@ -1,7 +1,7 @@
 import { findChain } from '../chain-specs.ts';
 import type { ChainSpec } from '../tracker/types.ts';
 import { formatIstIso, istMidnight } from '../util/ist.ts';
-import type { ApiRoute } from './api-server.ts';
+import type { ApiAnswer, ApiRoute } from './api-server.ts';
 import { round2 } from './chain-json.ts';
 
 /** What the desk's own routes read, supplied by the daemon. */
@@ -21,9 +21,7 @@ export interface DeskSource {
   };
 }
 
-type Answer = ReturnType<ApiRoute['handle']>;
-
-function resolveChain(source: DeskSource, name: string): ChainSpec | Answer {
+function resolveChain(source: DeskSource, name: string): ChainSpec | ApiAnswer {
   const spec = findChain(source.chains(), decodeURIComponent(name));
   if (spec) return spec;
   const known = source.chains().map((chain) => chain.id);
@@ -31,7 +29,7 @@ function resolveChain(source: DeskSource, name: string): ChainSpec | Answer {
 }
 
 /** Today's (IST) PCR at each stored cycle: `{ exchange, points: [{ time, pcr }] }`. */
-function pcrAnswer(source: DeskSource, name: string): Answer {
+function pcrAnswer(source: DeskSource, name: string): ApiAnswer {
   const spec = resolveChain(source, name);
   if ('status' in spec) return spec;
   const points = source
@@ -51,7 +49,7 @@ function defaultLots(defaultQty: number | undefined, lotSize: number | null): nu
  * What an order ticket starts from: lots, target and stop, the largest order, lot sizes, the page's book;
  * and which optional charts the daemon can feed.
  */
-function defaultsAnswer(source: DeskSource, routeExists: (path: string) => boolean): Answer {
+function defaultsAnswer(source: DeskSource, routeExists: (path: string) => boolean): ApiAnswer {
   const { orders } = source;
   const chains = Object.fromEntries(
     source.chains().map((spec) => {

@@ -4,10 +4,8 @@ import type { ChainHistory } from '../history/chain-history.ts';
 import { HistoryError } from '../history/instant.ts';
 import { parseExpiryChoice, type ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSpec } from '../tracker/types.ts';
-import type { ApiRoute } from './api-server.ts';
+import type { ApiAnswer, ApiRoute } from './api-server.ts';
 import { chainJson } from './chain-json.ts';
-
-type Answer = { status: number; body: unknown };
 
 /** `?expiry=` as a choice, or a 400 saying what is accepted. */
 export function expiryChoice(text: string): ExpiryChoice {
@@ -20,7 +18,7 @@ const under = (prefix: string) => (path: string) =>
   path.startsWith(prefix) && path.length > prefix.length ? [path.slice(prefix.length)] : null;
 
 /** The answer of `build`, or the history's refusal as 400/404 with its one line. */
-function answer(build: () => unknown): Answer {
+function answer(build: () => unknown): ApiAnswer {
   try {
     return { status: 200, body: build() };
   } catch (error) {
@@ -33,7 +31,7 @@ export function historyRoutes(
   history: ChainHistory,
   chains: () => readonly ChainSpec[],
   windows: readonly number[],
-): { routes: ApiRoute[]; pastChainJson(chainId: string, at: string, expiry?: string): Answer } {
+): { routes: ApiRoute[]; pastChainJson(chainId: string, at: string, expiry?: string): ApiAnswer } {
   const chainOf = (name: string): ChainSpec => {
     const spec = findChain(chains(), decodeURIComponent(name));
     if (spec) return spec;

@@ -3,9 +3,7 @@ import { RuleError, type RuleDesk } from '../rules/rule-desk.ts';
 import type { ReplaySummary } from '../rules/rule-replay.ts';
 import type { Scorecard } from '../alerts/scorecard.ts';
 import { formatIstIso } from '../util/ist.ts';
-import type { ApiRoute } from './api-server.ts';
-
-type Answer = { status: number; body: unknown };
+import type { ApiAnswer, ApiRoute } from './api-server.ts';
 
 /** The replay as the API answers it: IST ISO firing instants, snake_case fields. */
 export function replayJson(summary: ReplaySummary) {
@@ -20,9 +18,9 @@ export function replayJson(summary: ReplaySummary) {
 }
 
 /** The answer of `build`, or a rule's refusal as 400/404 with its one line. */
-export function ruleAnswer(build: () => unknown): Answer {
+export async function ruleAnswer(build: () => unknown): Promise<ApiAnswer> {
   try {
-    return { status: 200, body: build() };
+    return { status: 200, body: await build() };
   } catch (error) {
     if (error instanceof RuleError) return { status: error.status, body: { error: error.message } };
     throw error;
@@ -35,12 +33,12 @@ export function ruleRoutes(desk: Pick<RuleDesk, 'test' | 'days'>): ApiRoute[] {
       method: 'GET',
       match: (path) => (path === '/api/rules/test' ? [] : null),
       handle: ({ query }) =>
-        ruleAnswer(() => {
+        ruleAnswer(async () => {
           const chain = query.get('chain')?.trim() ?? '';
           const condition = query.get('condition')?.trim() ?? '';
           if (chain === '') throw new RuleError('"chain" is missing; e.g. chain=NSE');
           if (condition === '') throw new RuleError('"condition" is missing; e.g. condition=pcr < 0.8');
-          return replayJson(desk.test(chain, condition, desk.days(query.get('days') ?? undefined)));
+          return replayJson(await desk.test(chain, condition, desk.days(query.get('days') ?? undefined)));
         }),
     },
   ];

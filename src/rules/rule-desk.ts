@@ -85,7 +85,12 @@ export class RuleDesk {
   }
 
   /** Replays the condition over the stored cycles of the last `days` IST days with the live evaluation. */
-  test(chainName: string, text: string, days?: number, cooldownMinutes?: number | null): ReplaySummary {
+  async test(
+    chainName: string,
+    text: string,
+    days?: number,
+    cooldownMinutes?: number | null,
+  ): Promise<ReplaySummary> {
     const chain = this.chain(chainName);
     const condition = this.condition(chain.id, text);
     const span = days ?? this.options.retentionDays;
@@ -95,7 +100,7 @@ export class RuleDesk {
       buildup: false,
       ...(usesIv(condition) ? {} : { volatility: false }),
     });
-    const result = replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));
+    const result = await replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));
     return {
       chain: chain.id,
       condition: conditionText(condition),
@@ -107,7 +112,7 @@ export class RuleDesk {
   }
 
   /** Tries the rule on the stored history, then saves it enabled; answers both. */
-  add(rule: NewRule): { rule: AlertRule; summary: ReplaySummary } {
+  async add(rule: NewRule): Promise<{ rule: AlertRule; summary: ReplaySummary }> {
     if (!RULE_NAME.test(rule.name)) {
       throw new RuleError(
         `rule name "${rule.name}" must be 1–32 letters, digits, _ or -. Example: /rule add callwall NSE oi_chg_15m(ATM+1 CE) > 20`,
@@ -115,17 +120,10 @@ export class RuleDesk {
     }
     const chain = this.chain(rule.chain);
     const condition = this.condition(chain.id, rule.condition);
-    if (this.options.store.get(rule.chat, rule.name)) {
-      throw new RuleError(
-        `this chat already has a rule named "${rule.name}"; pick another name or /rule del ${rule.name}`,
-      );
-    }
-    if (this.options.store.ofChat(rule.chat).length >= this.options.maxRulesPerChat) {
-      throw new RuleError(
-        `this chat already has ${this.options.maxRulesPerChat} rules (MAX_RULES_PER_CHAT); /rule del one first`,
-      );
-    }
-    const summary = this.test(chain.id, rule.condition, undefined, rule.cooldownMinutes);
+    this.checkRoom(rule);
+    const summary = await this.test(chain.id, rule.condition, undefined, rule.cooldownMinutes);
+    // The chat may have added rules while the replay ran.
+    this.checkRoom(rule);
     const saved: AlertRule = {
       ...rule,
       chain: chain.id,
@@ -141,6 +139,19 @@ export class RuleDesk {
       throw error;
     }
     return { rule: saved, summary };
+  }
+
+  private checkRoom(rule: NewRule): void {
+    if (this.options.store.get(rule.chat, rule.name)) {
+      throw new RuleError(
+        `this chat already has a rule named "${rule.name}"; pick another name or /rule del ${rule.name}`,
+      );
+    }
+    if (this.options.store.ofChat(rule.chat).length >= this.options.maxRulesPerChat) {
+      throw new RuleError(
+        `this chat already has ${this.options.maxRulesPerChat} rules (MAX_RULES_PER_CHAT); /rule del one first`,
+      );
+    }
   }
 
   /** ALERT_COOLDOWN_MINUTES: the cooldown of a rule without its own. */

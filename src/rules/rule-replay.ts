@@ -52,20 +52,25 @@ export function latestAtOrBefore<T extends { snapshot: ChainSnapshot }>(
   return found;
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Steps the rule through the cycles of each day in order (state carries over from day to day, as live),
- * collecting the firing instants and the underlying's move 15 minutes after each.
+ * collecting the firing instants and the underlying's move 15 minutes after each. Days are read one at a
+ * time and the event loop gets a turn between them, so a month's replay never holds up a live cycle,
+ * a chat reply or the event stream for longer than one day takes.
  */
-export function replayDays(
+export async function replayDays(
   condition: Condition,
   cooldownMs: number,
   days: Iterable<readonly PastSnapshot[]>,
-): { firings: number[]; moves: number[]; firedDays: number } {
+): Promise<{ firings: number[]; moves: number[]; firedDays: number }> {
   let state: RuleState = FRESH_STATE;
   const firings: number[] = [];
   const moves: number[] = [];
   let firedDays = 0;
   for (const day of days) {
+    await nextTurn();
     let firedToday = false;
     day.forEach(({ snapshot }, index) => {
       if (!evaluatedOn(snapshot)) return;

@@ -132,9 +132,11 @@ describe('alerts that grade themselves', () => {
     expect(reply.text).toContain('rule above · ');
     expect((await core.handle('/scorecard x', { owner: 'telegram:1001' })).error).toBe(true);
     const route = scorecardRoutes(read)[0]!;
-    const answer = route.handle({ params: [], query: new URLSearchParams('days=1'), body: null });
+    const answer = await route.handle({ params: [], query: new URLSearchParams('days=1'), body: null });
     expect(answer).toEqual({ status: 200, body: card });
-    expect(route.handle({ params: [], query: new URLSearchParams('days=0'), body: null }).status).toBe(400);
+    expect(
+      (await route.handle({ params: [], query: new URLSearchParams('days=0'), body: null })).status,
+    ).toBe(400);
   });
 
   it('gives no score past the close', () => {

@@ -66,7 +66,7 @@ function live(chain: string, condition: string, cooldownMinutes: number | null):
 }
 
 describe('a rule replayed on a stored day', () => {
-  it('fires at exactly the instants the live evaluation fired at (arming, re-arming, cooldown)', () => {
+  it('fires at exactly the instants the live evaluation fired at (arming, re-arming, cooldown)', async () => {
     const atmCe = (s: ChainSnapshot) => s.calls.find((row) => row.strike === s.atmStrike)?.oiChangePct['5'];
     const cases = [
       { chain: 'NSE', condition: `oi_chg_5m(ATM CE) > ${medianOf('NSE', atmCe)}`, cooldown: 0 },
@@ -81,13 +81,13 @@ describe('a rule replayed on a stored day', () => {
     for (const { chain, condition, cooldown } of cases) {
       const fired = live(chain, condition, cooldown);
       expect(fired.length, condition).toBeGreaterThan(1);
-      const replay = desk.test(chain, condition, 1, cooldown);
+      const replay = await desk.test(chain, condition, 1, cooldown);
       expect(replay.firings, condition).toEqual(fired);
       expect(replay.firedDays).toBe(1);
     }
   });
 
-  it('answers the median underlying move 15 minutes after each firing, read at the latest cycle at or before', () => {
+  it('answers the median underlying move 15 minutes after each firing, read at the latest cycle at or before', async () => {
     const threshold = medianOf('NSE', (s) => s.underlyingPrice);
     const condition = `price > ${threshold}`;
     const fired = live('NSE', condition, 0);
@@ -97,13 +97,13 @@ describe('a rule replayed on a stored day', () => {
       const later = published.filter((s) => s.lastUpdate <= time + 15 * 60_000).at(-1)!;
       return later.underlyingPrice! - at.underlyingPrice!;
     });
-    expect(desk.test('NSE', condition, 1, 0).medianMove15m).toBeCloseTo(median(moves)!, 9);
+    expect((await desk.test('NSE', condition, 1, 0)).medianMove15m).toBeCloseTo(median(moves)!, 9);
   });
 
-  it('days=n counts IST calendar days back from today; nothing stored → no firings', () => {
-    const summary = desk.test('NSE', 'price > 0', 1);
+  it('days=n counts IST calendar days back from today; nothing stored → no firings', async () => {
+    const summary = await desk.test('NSE', 'price > 0', 1);
     expect(summary.firings.length).toBe(1);
-    expect(desk.test('NSE', 'price < 0', 1).firings).toEqual([]);
+    expect((await desk.test('NSE', 'price < 0', 1)).firings).toEqual([]);
   });
 });
 
@@ -111,11 +111,11 @@ describe('GET /api/rules/test', () => {
   const get = (query: string) =>
     ruleRoutes(desk)[0]!.handle({ params: [], query: new URLSearchParams(query), body: null });
 
-  it('answers chain, condition, days, IST firing instants, fired_days and median_move_15m', () => {
+  it('answers chain, condition, days, IST firing instants, fired_days and median_move_15m', async () => {
     const threshold = medianOf('NSE', (s) => s.underlyingPrice);
     const condition = `price > ${threshold}`;
-    const answer = get(`chain=nifty&condition=${encodeURIComponent(condition)}&days=1`);
-    const replay = desk.test('NSE', condition, 1);
+    const answer = await get(`chain=nifty&condition=${encodeURIComponent(condition)}&days=1`);
+    const replay = await desk.test('NSE', condition, 1);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       chain: 'NSE',
@@ -130,19 +130,19 @@ describe('GET /api/rules/test', () => {
     );
   });
 
-  it('refuses bad input with 400 and one line', () => {
-    expect(get('condition=pcr<1')).toEqual({
+  it('refuses bad input with 400 and one line', async () => {
+    expect(await get('condition=pcr<1')).toEqual({
       status: 400,
       body: { error: expect.stringContaining('"chain" is missing') },
     });
-    expect(get('chain=NSE')).toEqual({
+    expect(await get('chain=NSE')).toEqual({
       status: 400,
       body: { error: expect.stringContaining('"condition" is missing') },
     });
-    expect(get('chain=NSE&condition=pcr%20%3E%3E%201').body).toEqual({
+    expect((await get('chain=NSE&condition=pcr%20%3E%3E%201')).body).toEqual({
       error: expect.stringContaining('expected a number at ">"'),
     });
-    expect(get('chain=NSE&condition=pcr<1&days=x').status).toBe(400);
+    expect((await get('chain=NSE&condition=pcr<1&days=x')).status).toBe(400);
   });
 });
 

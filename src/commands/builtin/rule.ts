@@ -37,7 +37,7 @@ function trailing(words: string[], take: (word: string) => boolean): string[] {
   return taken;
 }
 
-function add(input: CommandInput): Reply {
+async function add(input: CommandInput): Promise<Reply> {
   const [name, chain, ...words] = input.args.slice(1);
   if (!name || !chain || words.length === 0)
     throw usage(input.command, 'add needs a name, a chain and a condition');
@@ -51,7 +51,7 @@ function add(input: CommandInput): Reply {
     throw new UserError('broadcast is for admins: leave it out and the alerts come to this chat.');
   }
   const chat = input.caller.chat ?? input.caller.owner;
-  const { rule, summary } = ports(input).add({
+  const { rule, summary } = await ports(input).add({
     chat,
     name,
     chain,
@@ -69,13 +69,13 @@ function add(input: CommandInput): Reply {
   };
 }
 
-function test(input: CommandInput): Reply {
+async function test(input: CommandInput): Promise<Reply> {
   const [chain, ...words] = input.args.slice(1);
   if (!chain || words.length === 0) throw usage(input.command, 'test needs a chain and a condition');
   const options = trailing(words, (word) => DAYS.test(word));
   const rules = ports(input);
   const days = options.length > 0 ? rules.days(DAYS.exec(options.at(-1)!)![1]) : undefined;
-  const summary = rules.test(chain, words.join(' '), days);
+  const summary = await rules.test(chain, words.join(' '), days);
   return { text: `${summary.chain}: ${summary.condition}\n${replayText(summary)}` };
 }
 
