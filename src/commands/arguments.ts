@@ -1,4 +1,5 @@
 import { findChain } from '../chain-specs.ts';
+import { snapshotIdentity } from '../render/render-once.ts';
 import { UserError } from '../errors.ts';
 import { parseExpiryChoice, type ExpiryChoice } from '../tracker/expiry-choice.ts';
 import type { ChainSnapshot, ChainSpec } from '../tracker/types.ts';
@@ -67,4 +68,29 @@ export async function currentSnapshot(
   if (!current)
     throw new UserError(`${chainId} has no data yet: the tracker is starting. Try again in a minute.`);
   return current;
+}
+
+/**
+ * `[chain] [next|exp=YYYY-MM-DD]` and nothing else (the chain defaults to the first): the chain, the
+ * chosen expiry and that expiry's current snapshot.
+ */
+export async function chainExpirySnapshot(
+  input: CommandInput,
+): Promise<{ spec: ChainSpec; expiry?: ExpiryChoice; snapshot: ChainSnapshot }> {
+  const spec = chainOrDefault(input);
+  const { expiry, rest } = takeExpiry(input, input.args.slice(1));
+  if (rest.length > 0) throw usage(input.command, `Unexpected "${rest.join(' ')}"`);
+  const { snapshot } = await currentSnapshot(input, spec.id, expiry);
+  return { spec, ...(expiry ? { expiry } : {}), snapshot };
+}
+
+/** `build`'s answer once per published snapshot, shared by every request of that cycle (when the daemon caches). */
+export function oncePerSnapshot<T>(
+  input: CommandInput,
+  kind: string,
+  snapshot: ChainSnapshot,
+  build: () => T | Promise<T>,
+): Promise<T> {
+  const key = { kind, chainId: snapshot.chainId, identity: snapshotIdentity(snapshot) };
+  return input.context.renders?.get(key, build) ?? Promise.resolve(build());
 }

@@ -1,16 +1,13 @@
 import {
   chainArgument,
-  chainOrDefault,
-  currentSnapshot,
+  chainExpirySnapshot,
   expiryArgument,
   expiryWords,
-  takeExpiry,
+  oncePerSnapshot,
 } from '../arguments.ts';
 import type { CommandDefinition } from '../command.ts';
-import { usage } from '../grammar.ts';
 import { greeksReply } from '../greeks-reply.ts';
 import { renderGreeksTable } from '../../render/greeks-table-png.ts';
-import { snapshotIdentity } from '../../render/render-once.ts';
 
 export const greeksCommand: CommandDefinition = {
   name: 'greeks',
@@ -21,14 +18,8 @@ export const greeksCommand: CommandDefinition = {
   arguments: [chainArgument(false), expiryArgument],
   image: true,
   handler: async (input) => {
-    const spec = chainOrDefault(input);
-    const { expiry, rest } = takeExpiry(input, input.args.slice(1));
-    if (rest.length > 0) throw usage(input.command, `Unexpected "${rest.join(' ')}"`);
-    const current = await currentSnapshot(input, spec.id, expiry);
-    const { snapshot } = current;
-    const key = { kind: 'greeks', chainId: spec.id, identity: snapshotIdentity(snapshot) };
-    const render = () => renderGreeksTable(snapshot);
-    const png = await (input.context.renders?.get(key, render) ?? render());
+    const { spec, expiry, snapshot } = await chainExpirySnapshot(input);
+    const png = await oncePerSnapshot(input, 'greeks', snapshot, () => renderGreeksTable(snapshot));
     const reply = greeksReply(spec.id, snapshot, input.context.lotSize?.(spec.id) ?? null, png);
     return {
       ...reply,

@@ -1,14 +1,11 @@
-import { snapshotIdentity } from '../../render/render-once.ts';
 import {
   chainArgument,
-  chainOrDefault,
-  currentSnapshot,
+  chainExpirySnapshot,
   expiryArgument,
   expiryWords,
-  takeExpiry,
+  oncePerSnapshot,
 } from '../arguments.ts';
 import type { CommandDefinition } from '../command.ts';
-import { usage } from '../grammar.ts';
 import { ivReply } from '../iv-reply.ts';
 
 export const ivCommand: CommandDefinition = {
@@ -20,15 +17,11 @@ export const ivCommand: CommandDefinition = {
   arguments: [chainArgument(false), expiryArgument],
   image: true,
   handler: async (input) => {
-    const { context } = input;
-    const spec = chainOrDefault(input);
-    const { expiry, rest } = takeExpiry(input, input.args.slice(1));
-    if (rest.length > 0) throw usage(input.command, `Unexpected "${rest.join(' ')}"`);
-    const { snapshot } = await currentSnapshot(input, spec.id, expiry);
+    const { spec, expiry, snapshot } = await chainExpirySnapshot(input);
     // The whole reply (the day's stored cycles read and the chart) once per published snapshot.
-    const key = { kind: 'iv', chainId: spec.id, identity: snapshotIdentity(snapshot) };
-    const build = () => ivReply(spec.id, snapshot, context.history);
-    const reply = await (context.renders?.get(key, build) ?? build());
+    const reply = await oncePerSnapshot(input, 'iv', snapshot, () =>
+      ivReply(spec.id, snapshot, input.context.history),
+    );
     return { ...reply, buttons: [[{ label: 'Refresh', command: `/iv ${spec.id}${expiryWords(expiry)}` }]] };
   },
 };
