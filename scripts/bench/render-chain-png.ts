@@ -1,6 +1,6 @@
 import { renderChainTable } from '../../src/render/chain-table-png.ts';
 import { chainTableLayout } from '../../src/render/chain-table-layout.ts';
-import { renderChart } from '../../src/render/chart-images.ts';
+import { renderChartRgba } from '../../src/render/chart-images.ts';
 import { SNAPSHOT, WINDOWS } from '../../test/render/chain-fixture.ts';
 import { p50Ms, type BenchResult } from './result.ts';
 
@@ -15,7 +15,7 @@ export async function renderChainPng(): Promise<BenchResult> {
   const layout = chainTableLayout(SNAPSHOT, WINDOWS);
   const size = { width: layout.pixelWidth, height: layout.pixelHeight };
   const baselineChart = () =>
-    renderChart(
+    renderChartRgba(
       {
         type: 'bar',
         data: {

@@ -34,7 +34,8 @@ export function atmIvThroughDay(
   try {
     // The cycles of this snapshot's expiry (the nearest's, or the next's for `/iv NSE next`).
     const expiry = snapshot.expiry === null ? undefined : { date: snapshot.expiry };
-    points = history ? history.past.day(chainId, date, expiry).map((past) => atmIvOf(past.snapshot)) : [];
+    const day = history?.past.storedDay(chainId, date, expiry);
+    points = day ? day.cycles.map((_, index) => atmIvOf(day.snapshot(index))) : [];
   } catch (error) {
     if (!(error instanceof HistoryError)) throw error; // no stored cycles that day yet
   }

@@ -3,10 +3,11 @@
  * the OI heatmap of a day and the ATM straddle through a day, as the JSON the API and the replies use.
  */
 import { round2 } from '../http/chain-json.ts';
-import type { OptionRow } from '../tracker/types.ts';
+import type { StoredCycle } from '../store/types.ts';
+import type { ChainSnapshot, OptionRow } from '../tracker/types.ts';
 import { formatIstIso, istWallClock, MINUTE_MS } from '../util/ist.ts';
 import { HistoryError, parseInstant, parseTradingDate, type InstantRules } from './instant.ts';
-import { PastChains, type CycleReads, type PastCycle, type PastSnapshot } from './past-chains.ts';
+import { PastChains, type CycleReads, type PastCycle } from './past-chains.ts';
 import type { ExpiryChoice } from '../tracker/expiry-choice.ts';
 
 export interface ChainHistoryDeps {
@@ -88,8 +89,8 @@ function diffSide(from: { oi: number; ltp: number } | null, to: OptionRow | unde
  * The column ends of a day's heatmap: every 5 minutes from 09:15 (from the first stored cycle on) and
  * the last cycle, or every cycle when there are fewer cycles.
  */
-function columnEnds(snapshots: readonly PastSnapshot[], date: string): number[] {
-  const times = snapshots.map((past) => past.cycle.time);
+function columnEnds(cycles: readonly StoredCycle[], date: string): number[] {
+  const times = cycles.map((cycle) => cycle.time);
   const last = times.at(-1)!;
   const ends: number[] = [];
   for (let end = istWallClock(date, SESSION_OPEN); end <= last; end += HEATMAP_STEP_MS) {
@@ -165,27 +166,26 @@ export class ChainHistory {
     const window = this.window(windowText);
     const date = this.date(dateText);
     // The heatmap reads one window's changes and breaches: no IV, no other window.
-    const snapshots = new PastChains(this.deps.cycles, {
+    const day = new PastChains(this.deps.cycles, {
       volatility: false,
       windows: [window],
       buildup: false,
-    }).day(chainId, date);
-    const ends = columnEnds(snapshots, date);
-    const columns: PastSnapshot[] = [];
+    }).storedDay(chainId, date);
+    const ends = columnEnds(day.cycles, date);
+    // Only the cycle that ends each column is recomputed.
+    const columns: ChainSnapshot[] = [];
     let next = 0;
     for (const end of ends) {
-      while (next + 1 < snapshots.length && snapshots[next + 1]!.cycle.time <= end) next++;
-      columns.push(snapshots[next]!);
+      while (next + 1 < day.cycles.length && day.cycles[next + 1]!.time <= end) next++;
+      columns.push(day.snapshot(next));
     }
     const strikes = [
-      ...new Set(
-        columns.flatMap((past) => [...past.snapshot.calls, ...past.snapshot.puts]).map((r) => r.strike),
-      ),
+      ...new Set(columns.flatMap((snapshot) => [...snapshot.calls, ...snapshot.puts]).map((r) => r.strike)),
     ].sort((a, b) => a - b);
     const key = String(window);
     const grid = <T>(side: 'calls' | 'puts', cell: (row: OptionRow | undefined) => T) =>
       strikes.map((strike) =>
-        columns.map((past) => cell(past.snapshot[side].find((row) => row.strike === strike))),
+        columns.map((snapshot) => cell(snapshot[side].find((row) => row.strike === strike))),
       );
     const pct = (row: OptionRow | undefined) => round2(row?.oiChangePct[key] ?? null);
     const breach = (row: OptionRow | undefined) => row?.breaches.includes(key) ?? false;
@@ -197,7 +197,7 @@ export class ChainHistory {
       strikes,
       ce: grid('calls', pct),
       pe: grid('puts', pct),
-      atm: columns.map((past) => past.snapshot.atmStrike),
+      atm: columns.map((snapshot) => snapshot.atmStrike),
       breaches: { ce: grid('calls', breach), pe: grid('puts', breach) },
     };
   }
@@ -209,7 +209,9 @@ export class ChainHistory {
     let count = 0;
     // The straddle reads the ATM rows' LTP: no IV, no OI window.
     const past = new PastChains(this.deps.cycles, { volatility: false, windows: [], buildup: false });
-    const entries = past.day(chainId, date).map(({ snapshot }): StraddleEntry => {
+    const day = past.storedDay(chainId, date);
+    const entries = day.cycles.map((_, index): StraddleEntry => {
+      const snapshot = day.snapshot(index);
       const atm = snapshot.atmStrike;
       const ce = snapshot.calls.find((row) => row.strike === atm)?.ltp ?? null;
       const pe = snapshot.puts.find((row) => row.strike === atm)?.ltp ?? null;

@@ -22,6 +22,12 @@ export interface PastSnapshot {
   snapshot: ChainSnapshot;
 }
 
+/** A stored day: its cycles in order, and the snapshot each published, recomputed on demand. */
+export interface PastDay {
+  readonly cycles: readonly StoredCycle[];
+  snapshot(index: number): ChainSnapshot;
+}
+
 /** A stored cycle, its snapshot, and the history it saw (for options beyond its rows). */
 export interface PastCycle extends PastSnapshot {
   history: OiLookup;
@@ -189,6 +195,15 @@ export class PastChains {
    * day `date`, as published, ascending; 404 when there is none.
    */
   day(chainId: string, date: string, choice: ExpiryChoice = NEAREST): PastSnapshot[] {
+    const day = this.storedDay(chainId, date, choice);
+    return day.cycles.map((cycle, index) => ({ cycle, snapshot: day.snapshot(index) }));
+  }
+
+  /**
+   * The same day read in one scan, each cycle's snapshot recomputed only when asked for: a replay that
+   * looks at one snapshot at a time lets each go at once instead of holding the whole day's rows.
+   */
+  storedDay(chainId: string, date: string, choice: ExpiryChoice = NEAREST): PastDay {
     const dayStart = istWallClock(date, '00:00');
     const cycles = chosen(this.cycles.between(chainId, dayStart, dayStart + DAY_MS - 1), choice);
     if (cycles.length === 0) throw new HistoryError(`${chainId} has no stored cycles on ${date}`, 404);
@@ -199,15 +214,14 @@ export class PastChains {
     }
     const tokens = [...byExpiry.values()].flat().map((row) => row.token);
     const history = new StoredHistory(this.cycles.points(tokens, dayStart, cycles.at(-1)!.time));
-    return cycles.map((cycle) => ({
-      cycle,
-      snapshot: recomputeCycle(
-        cycle,
-        cycle.expiry === null ? [] : byExpiry.get(cycle.expiry)!,
-        history.at(cycle),
-        this.recompute,
-      ),
-    }));
+    return {
+      cycles,
+      snapshot: (index) => {
+        const cycle = cycles[index]!;
+        const instruments = cycle.expiry === null ? [] : byExpiry.get(cycle.expiry)!;
+        return recomputeCycle(cycle, instruments, history.at(cycle), this.recompute);
+      },
+    };
   }
 
   private nothingBefore(chainId: string, instant: number, choice: ExpiryChoice): HistoryError {

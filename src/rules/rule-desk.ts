@@ -5,7 +5,7 @@
 import { findChain } from '../chain-specs.ts';
 import { UserError } from '../errors.ts';
 import { HistoryError } from '../history/instant.ts';
-import type { PastChains, PastSnapshot, RecomputeOptions } from '../history/past-chains.ts';
+import type { PastChains, PastDay, RecomputeOptions } from '../history/past-chains.ts';
 import type { RuleStore } from '../store/rule-store.ts';
 import { TooManyRulesError } from '../store/rule-store.ts';
 import type { ChainSpec } from '../tracker/types.ts';
@@ -41,7 +41,7 @@ export type NewRule = Pick<
 export interface RuleDeskOptions {
   store: Pick<RuleStore, 'insert' | 'ofChat' | 'get' | 'setEnabled' | 'delete'>;
   /** The stored days, recomputed (IV and the Greeks left out when the rule reads no IV). */
-  past: (recompute: RecomputeOptions) => Pick<PastChains, 'day'>;
+  past: (recompute: RecomputeOptions) => Pick<PastChains, 'storedDay'>;
   chains: readonly ChainSpec[];
   /** The windows, the reach, and the chain's current strikes when known. */
   limits(chainId: string): ConditionLimits;
@@ -181,13 +181,13 @@ export class RuleDesk {
 
   /** Each stored day of the span, as `PastChains.day` recomputes it, oldest first (days without cycles skipped). */
   private *storedDays(
-    past: Pick<PastChains, 'day'>,
+    past: Pick<PastChains, 'storedDay'>,
     chainId: string,
     days: number,
-  ): Generator<readonly PastSnapshot[]> {
+  ): Generator<PastDay> {
     for (const date of lastIstDates(this.options.now(), Math.min(days, this.options.retentionDays + 1))) {
       try {
-        yield past.day(chainId, date);
+        yield past.storedDay(chainId, date);
       } catch (error) {
         if (error instanceof HistoryError && error.status === 404) continue;
         throw error;

@@ -2,7 +2,8 @@
  * A rule tried on the stored history before it goes live: every stored cycle of the range, recomputed
  * by `PastChains.day` (one scan per day), fed in order to the same evaluator and gate as the live cycle.
  */
-import type { PastSnapshot } from '../history/past-chains.ts';
+import type { PastDay } from '../history/past-chains.ts';
+import type { StoredCycle } from '../store/types.ts';
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { DAY_MS, formatIstIso, istDateOf, istMidnight } from '../util/ist.ts';
 import type { Condition } from './rule-condition.ts';
@@ -41,14 +42,14 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The latest snapshot at or before `instant` in a day's ascending snapshots (from index `from` on). */
-export function latestAtOrBefore<T extends { snapshot: ChainSnapshot }>(
-  day: readonly T[],
+/** The latest cycle at or before `instant` in a day's ascending cycles (from index `from` on). */
+function latestAtOrBefore(
+  cycles: readonly StoredCycle[],
   instant: number,
-  from = 0,
-): T | undefined {
-  let found: T | undefined;
-  for (let i = from; i < day.length && day[i]!.snapshot.lastUpdate <= instant; i++) found = day[i];
+  from: number,
+): StoredCycle | undefined {
+  let found: StoredCycle | undefined;
+  for (let i = from; i < cycles.length && cycles[i]!.time <= instant; i++) found = cycles[i];
   return found;
 }
 
@@ -63,7 +64,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function replayDays(
   condition: Condition,
   cooldownMs: number,
-  days: Iterable<readonly PastSnapshot[]>,
+  days: Iterable<PastDay>,
 ): Promise<{ firings: number[]; moves: number[]; firedDays: number }> {
   let state: RuleState = FRESH_STATE;
   const firings: number[] = [];
@@ -72,8 +73,10 @@ export async function replayDays(
   for (const day of days) {
     await nextTurn();
     let firedToday = false;
-    day.forEach(({ snapshot }, index) => {
-      if (!evaluatedOn(snapshot)) return;
+    for (let index = 0; index < day.cycles.length; index++) {
+      // One snapshot at a time, let go before the next: a day's rows never pile up for the collector.
+      const snapshot = day.snapshot(index);
+      if (!evaluatedOn(snapshot)) continue;
       const step = stepRule(
         state,
         evaluateCondition(condition, snapshot).holds,
@@ -81,14 +84,15 @@ export async function replayDays(
         cooldownMs,
       );
       state = step.state;
-      if (!step.fire) return;
+      if (!step.fire) continue;
       firedToday = true;
       firings.push(snapshot.lastUpdate);
-      const later = latestAtOrBefore(day, snapshot.lastUpdate + MOVE_AFTER_MS, index);
+      // A stored cycle's underlying price is its snapshot's.
+      const later = latestAtOrBefore(day.cycles, snapshot.lastUpdate + MOVE_AFTER_MS, index);
       const before = snapshot.underlyingPrice;
-      const after = later?.snapshot.underlyingPrice ?? null;
+      const after = later?.underlyingPrice ?? null;
       if (before !== null && after !== null) moves.push(after - before);
-    });
+    }
     if (firedToday) firedDays++;
   }
   return { firings, moves, firedDays };

@@ -157,7 +157,7 @@ describe('the rule grammar under fast-check', () => {
     const desk = new RuleDesk({
       store: store.ruleStore(),
       past: () => ({
-        day: () => {
+        storedDay: () => {
           throw new HistoryError('nothing stored', 404);
         },
       }),

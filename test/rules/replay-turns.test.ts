@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PastSnapshot } from '../../src/history/past-chains.ts';
+import type { PastDay } from '../../src/history/past-chains.ts';
 import type { StoredCycle } from '../../src/store/types.ts';
 import { parseCondition } from '../../src/rules/rule-condition.ts';
 import { replayDays } from '../../src/rules/rule-replay.ts';
@@ -9,12 +9,15 @@ const DAYS = 5;
 const MINUTE = 60_000;
 
 /** A day of three Live cycles, the price rising through 25600 at the second. */
-function day(index: number): PastSnapshot[] {
+function day(index: number): PastDay {
   const open = Date.parse('2026-11-02T09:15:00+05:30') + index * 24 * 60 * MINUTE;
-  return [25_590, 25_610, 25_620].map((price, i) => ({
-    cycle: {} as StoredCycle,
-    snapshot: chainSnapshot({ underlyingPrice: price, lastUpdate: open + i * 5 * MINUTE }),
-  }));
+  const snapshots = [25_590, 25_610, 25_620].map((price, i) =>
+    chainSnapshot({ underlyingPrice: price, lastUpdate: open + i * 5 * MINUTE }),
+  );
+  const cycles = snapshots.map(
+    (snapshot) => ({ time: snapshot.lastUpdate, underlyingPrice: snapshot.underlyingPrice }) as StoredCycle,
+  );
+  return { cycles, snapshot: (i) => snapshots[i]! };
 }
 
 describe('a replay over many stored days', () => {
