@@ -107,14 +107,15 @@ export async function startDaemon(
     const paper = started.add(startPaper(app, store, trackers, market));
     const alerts = started.add(startAlerts(app, { store, market, trackers, allTrackers, paper }));
     const history = chainHistory(app, store);
+    // Stopped before the store: a replay under way ends at its next stored day.
+    const rules = started.add(ruleDesk(app, { store, trackers }));
     const api = started.add(
-      await startApi(app, { store, market, trackers, allTrackers, paper, metrics, history }),
+      await startApi(app, { store, market, trackers, allTrackers, paper, metrics, history, rules }),
     );
     const pruned = () => {
       alerts.pruneOutbox();
       return retention();
     };
-    const rules = ruleDesk(app, { store, trackers });
     const jobs = {
       retention: pruned,
       reloadInstruments: market.reloadInstruments,

@@ -4,7 +4,7 @@ import type { DeskSource } from '../http/desk-routes.ts';
 import { historyRoutes } from '../http/history-routes.ts';
 import { ruleRoutes, scorecardRoutes } from '../http/rule-routes.ts';
 import { readScorecard } from '../alerts/scorecard.ts';
-import { ruleDesk } from './rules.ts';
+import type { RuleDesk } from '../rules/rule-desk.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import type { ChainHistory } from '../history/chain-history.ts';
 import type { Paper } from './paper.ts';
@@ -27,6 +27,7 @@ interface ApiDeps {
   paper: Pick<Paper, 'onEvent' | 'routes'>;
   metrics: MetricsRegistry;
   history: ChainHistory;
+  rules: RuleDesk;
 }
 
 /** `/api/data/<chain>?expiry=next|YYYY-MM-DD`: that tracked expiry's chain, or one line listing the tracked ones. */
@@ -144,7 +145,7 @@ export async function startApi(app: AppContext, deps: ApiDeps): Promise<Api> {
     routes: [
       ...deps.paper.routes,
       ...history.routes,
-      ...ruleRoutes(ruleDesk(app, deps)),
+      ...ruleRoutes(deps.rules),
       ...scorecardRoutes((days) => readScorecard(deps.store.scoreStore(), app.clock.now(), days)),
     ],
     desk: deskSource(app, deps),

@@ -12,6 +12,7 @@ import { startSimServer, type SimServer } from '../sim/server.ts';
 import type { OiStore } from '../store/oi-store.ts';
 import { wallClock, type Clock } from '../util/clock.ts';
 import type { AppContext } from './context.ts';
+import { PlayedSessionClock } from './session-clock.ts';
 
 export type { SimServer } from '../sim/server.ts';
 
@@ -73,8 +74,9 @@ async function marketEndpoint(
     },
     login: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
     sim,
-    // On the daemon's clock a tick interval lasts speed × as long; on its own clock the daemon sees real time.
-    playedTickIntervalMs: shared ? sim.tickIntervalMs * config.sim.speed : sim.tickIntervalMs,
+    // A played session's clock runs `speed` times real time; any other clock the daemon reads (the
+    // wall clock, or one a test injected) sees a real second between ticks.
+    playedTickIntervalMs: sim.tickIntervalMs * (shared instanceof PlayedSessionClock ? shared.speed : 1),
   };
 }
 

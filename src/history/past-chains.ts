@@ -192,16 +192,9 @@ export class PastChains {
 
   /**
    * Every stored cycle of the chain's chosen expiry (default the nearest at each instant) on the IST
-   * day `date`, as published, ascending; 404 when there is none.
-   */
-  day(chainId: string, date: string, choice: ExpiryChoice = NEAREST): PastSnapshot[] {
-    const day = this.storedDay(chainId, date, choice);
-    return day.cycles.map((cycle, index) => ({ cycle, snapshot: day.snapshot(index) }));
-  }
-
-  /**
-   * The same day read in one scan, each cycle's snapshot recomputed only when asked for: a replay that
-   * looks at one snapshot at a time lets each go at once instead of holding the whole day's rows.
+   * day `date`, ascending, read in one scan; 404 when there is none. Each cycle's snapshot, as
+   * published, is recomputed only when asked for, so a replay that looks at one at a time lets each
+   * go at once instead of holding the whole day's rows.
    */
   storedDay(chainId: string, date: string, choice: ExpiryChoice = NEAREST): PastDay {
     const dayStart = istWallClock(date, '00:00');

@@ -1,7 +1,7 @@
 import type { ChainSnapshot } from '../tracker/types.ts';
 import { strikeRows, windowsLongestFirst } from './chain-rows.ts';
 
-/** Pixel density of the other table PNGs (diff, heatmap, Greeks): drawn in CSS pixels, stored at twice the size. */
+/** Pixel density of the heatmap PNG: drawn in CSS pixels, stored at twice the size. */
 export const SCALE = 2;
 /** Width in CSS pixels. */
 export const TABLE_WIDTH = 1200;

@@ -8,7 +8,7 @@ import { ensureRenderFonts, SANS } from './fonts.ts';
 import { indexedPng } from './indexed-png.ts';
 import { formatAge, formatIstHourMinute, formatIstTime, formatLevel, formatPrice } from './oi-format.ts';
 
-/** Charts are 1200 × 700 CSS px at 2× density, like the chain table: 2400 × 1400 PNG pixels. */
+/** Charts are 1200 × 700 CSS px at 2× density: 2400 × 1400 PNG pixels. */
 export const CHART_WIDTH = 2400;
 export const CHART_HEIGHT = 1400;
 const FONT_PX = 26;

@@ -26,7 +26,7 @@ export class RuleError extends UserError {
   override name = 'RuleError';
   constructor(
     message: string,
-    readonly status: 400 | 404 = 400,
+    readonly status: 400 | 404 | 503 = 400,
   ) {
     super(message);
   }
@@ -54,6 +54,9 @@ export interface RuleDeskOptions {
 const MAX_DAYS = 3650;
 
 export class RuleDesk {
+  private replays: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
   constructor(private readonly options: RuleDeskOptions) {}
 
   chain(name: string): ChainSpec {
@@ -84,8 +87,11 @@ export class RuleDesk {
     return days;
   }
 
-  /** Replays the condition over the stored cycles of the last `days` IST days with the live evaluation. */
-  async test(
+  /**
+   * Replays the condition over the stored cycles of the last `days` IST days with the live evaluation.
+   * Replays run one at a time (each holds a day of stored points), after the input has been checked.
+   */
+  test(
     chainName: string,
     text: string,
     days?: number,
@@ -95,14 +101,31 @@ export class RuleDesk {
     const condition = this.condition(chain.id, text);
     const span = days ?? this.options.retentionDays;
     const cooldownMs = (cooldownMinutes ?? this.options.defaultCooldownMinutes) * 60_000;
+    const replay = this.replays.then(() => this.replay(chain.id, condition, span, cooldownMs));
+    this.replays = replay.catch(() => undefined);
+    return replay;
+  }
+
+  /** Lets the replay under way stop at its next day and waits for it: the store may close after this. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.replays;
+  }
+
+  private async replay(
+    chainId: string,
+    condition: Condition,
+    span: number,
+    cooldownMs: number,
+  ): Promise<ReplaySummary> {
     const past = this.options.past({
       windows: windowsUsed(condition),
       buildup: false,
       ...(usesIv(condition) ? {} : { volatility: false }),
     });
-    const result = await replayDays(condition, cooldownMs, this.storedDays(past, chain.id, span));
+    const result = await replayDays(condition, cooldownMs, this.storedDays(past, chainId, span));
     return {
-      chain: chain.id,
+      chain: chainId,
       condition: conditionText(condition),
       days: span,
       firings: result.firings,
@@ -179,13 +202,15 @@ export class RuleDesk {
     );
   }
 
-  /** Each stored day of the span, as `PastChains.day` recomputes it, oldest first (days without cycles skipped). */
+  /** Each stored day of the span, as `PastChains.storedDay` reads it, oldest first (days without cycles skipped). */
   private *storedDays(
     past: Pick<PastChains, 'storedDay'>,
     chainId: string,
     days: number,
   ): Generator<PastDay> {
     for (const date of lastIstDates(this.options.now(), Math.min(days, this.options.retentionDays + 1))) {
+      if (this.stopping)
+        throw new RuleError('the daemon is stopping; try the rule again once it is back', 503);
       try {
         yield past.storedDay(chainId, date);
       } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * A rule tried on the stored history before it goes live: every stored cycle of the range, recomputed
- * by `PastChains.day` (one scan per day), fed in order to the same evaluator and gate as the live cycle.
+ * by `PastChains.storedDay` (one scan per day), fed in order to the same evaluator and gate as the live cycle.
  */
 import type { PastDay } from '../history/past-chains.ts';
 import type { StoredCycle } from '../store/types.ts';
