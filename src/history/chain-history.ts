@@ -172,12 +172,13 @@ export class ChainHistory {
       buildup: false,
     }).storedDay(chainId, date);
     const ends = columnEnds(day.cycles, date);
-    // Only the cycle that ends each column is recomputed.
+    // Only the cycle that ends each column is recomputed, once however many columns it ends.
     const columns: ChainSnapshot[] = [];
     let next = 0;
     for (const end of ends) {
+      const previous = next;
       while (next + 1 < day.cycles.length && day.cycles[next + 1]!.time <= end) next++;
-      columns.push(day.snapshot(next));
+      columns.push(columns.length > 0 && next === previous ? columns.at(-1)! : day.snapshot(next));
     }
     const strikes = [
       ...new Set(columns.flatMap((snapshot) => [...snapshot.calls, ...snapshot.puts]).map((r) => r.strike)),
