@@ -4,7 +4,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { escapeMarkdown } from 'discord.js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.ts';
 import type { CommandDefinition as CommandInfo } from '../../src/commands/command.ts';
 import { createCommandRegistry } from '../../src/commands/registry.ts';
@@ -97,6 +97,9 @@ afterAll(async () => {
   await running?.stop();
   await sim?.close();
 });
+
+// A failed test shows the daemon's last log lines: what it was doing when the answer did not come.
+beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(logs.slice(-80).join(''))));
 
 const refusal = (command: CommandInfo, key: string, role: Role | null) =>
   role === null
