@@ -15,7 +15,8 @@ export interface CycleSchedulerOptions {
   clock?: Clock;
   /**
    * Real milliseconds from start() to the first round, which need not wait for the schedule (the
-   * index's first ticks are in by then); null for none. Default 3000.
+   * index's first ticks are in by then), and between the first rounds until every chain has rows (see
+   * `warmedUp`); null for none. Default 3000.
    */
   firstCycleDelayMs?: number | null;
   onCycleError: (chainId: string, error: unknown) => void;
@@ -37,6 +38,16 @@ export function cycleLogFields(snapshot: ChainSnapshot): Record<string, unknown>
 }
 
 const DEFAULT_FIRST_CYCLE_DELAY_MS = 3000;
+/** At most this many first rounds, `firstCycleDelayMs` apart, before the schedule alone runs cycles. */
+const WARM_UP_ROUNDS = 10;
+
+/** A round's outcome for one chain: its snapshot, 'closed', or undefined (it failed, or shared a cycle under way). */
+type RoundResult = ChainSnapshot | 'closed' | undefined;
+
+/** Whether a chain still has to publish what commands can answer from: rows of options that have ticked. */
+const warming = (result: RoundResult): boolean =>
+  result === undefined ||
+  (result !== 'closed' && (result.status === 'Starting' || result.calls.length === 0));
 
 /**
  * Runs every chain's cycle every REFRESH_INTERVAL_SECONDS of the clock, on IST multiples of the interval.
@@ -47,6 +58,14 @@ export class CycleScheduler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private cancels: (() => void)[] = [];
+  private stopped = false;
+  private warmUpDone: () => void = () => {};
+  /**
+   * Resolves when the first rounds are over: a chain's first cycle comes before its index has ticked,
+   * the next before its options have, and the schedule's next round may be a whole interval away, so
+   * rounds run `firstCycleDelayMs` apart until every chain has published rows (at most WARM_UP_ROUNDS).
+   */
+  readonly warmedUp = new Promise<void>((resolve) => (this.warmUpDone = resolve));
 
   constructor(private readonly options: CycleSchedulerOptions) {
     this.clock = options.clock ?? wallClock;
@@ -54,7 +73,7 @@ export class CycleScheduler {
 
   start(): void {
     const interval = everySeconds(this.options.refreshIntervalSeconds);
-    // tick() settles every cycle's failure itself, so the schedule never sees one.
+    // round() settles every cycle's failure itself, so the schedule never sees one.
     this.cancels.push(
       scheduleOn(
         this.clock,
@@ -64,41 +83,60 @@ export class CycleScheduler {
       ),
     );
     const delay = this.options.firstCycleDelayMs;
-    if (delay !== null) {
-      const first = setTimeout(() => void this.tick(), delay ?? DEFAULT_FIRST_CYCLE_DELAY_MS);
-      this.cancels.push(() => clearTimeout(first));
-    }
+    if (delay === null) this.warmUpDone();
+    else this.warmUp(delay ?? DEFAULT_FIRST_CYCLE_DELAY_MS, WARM_UP_ROUNDS);
   }
 
   /** Runs one round now (also what the schedule calls). */
   tick(): Promise<void> {
-    const now = this.clock.now();
-    const open = this.options.marketHours === 'always' || this.options.calendar.isOpen(now);
-    const rounds = this.options.trackers.map((tracker) => {
-      if (!open) {
-        tracker.markClosed(now);
-        return Promise.resolve();
-      }
-      const id = tracker.id;
-      const inFlight = this.running.get(id);
-      if (inFlight) return inFlight;
-      const started = performance.now();
-      const cycle = tracker
-        .runCycle(now)
-        .then(
-          () => this.options.onCycleDone?.(id, (performance.now() - started) / 1000),
-          (error: unknown) => this.options.onCycleError(id, error),
-        )
-        .finally(() => this.running.delete(id));
-      this.running.set(id, cycle);
-      return cycle;
-    });
-    return Promise.all(rounds).then(() => undefined);
+    return this.round().then(() => undefined);
   }
 
   /** Stops the schedule and waits for the cycles in flight to finish. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const cancel of this.cancels.splice(0)) cancel();
+    this.warmUpDone();
     await Promise.allSettled([...this.running.values()]);
+  }
+
+  private warmUp(delayMs: number, roundsLeft: number): void {
+    const timer = setTimeout(() => {
+      void this.round().then((results) => {
+        if (this.stopped) return;
+        if (roundsLeft > 1 && results.some(warming)) this.warmUp(delayMs, roundsLeft - 1);
+        else this.warmUpDone();
+      });
+    }, delayMs);
+    this.cancels.push(() => clearTimeout(timer));
+  }
+
+  private round(): Promise<RoundResult[]> {
+    const now = this.clock.now();
+    const open = this.options.marketHours === 'always' || this.options.calendar.isOpen(now);
+    const rounds = this.options.trackers.map((tracker): Promise<RoundResult> => {
+      if (!open) {
+        tracker.markClosed(now);
+        return Promise.resolve('closed');
+      }
+      const id = tracker.id;
+      const inFlight = this.running.get(id);
+      if (inFlight) return inFlight.then(() => undefined);
+      const started = performance.now();
+      let snapshot: ChainSnapshot | undefined;
+      const cycle = tracker
+        .runCycle(now)
+        .then(
+          (published) => {
+            snapshot = published;
+            this.options.onCycleDone?.(id, (performance.now() - started) / 1000);
+          },
+          (error: unknown) => this.options.onCycleError(id, error),
+        )
+        .finally(() => this.running.delete(id));
+      this.running.set(id, cycle);
+      return cycle.then(() => snapshot);
+    });
+    return Promise.all(rounds);
   }
 }

@@ -67,3 +67,56 @@ describe('the cycle schedule on the daemon clock', () => {
     expect(chain.cycles).toEqual([]);
   });
 });
+
+describe('the first rounds after start', () => {
+  /** A chain whose cycles publish `statuses` in turn (the last one from then on), with rows once Live. */
+  function chainPublishing(statuses: ChainSnapshot['status'][]): ScheduledChain & { cycles: number } {
+    const chain = {
+      id: 'NSE',
+      cycles: 0,
+      runCycle: async () => {
+        const status = statuses[Math.min(chain.cycles++, statuses.length - 1)]!;
+        return { status, calls: status === 'Live' ? [{}] : [] } as ChainSnapshot;
+      },
+      markClosed: () => {},
+    };
+    return chain;
+  }
+
+  function warmUp(chain: ScheduledChain) {
+    return new CycleScheduler({
+      trackers: [chain],
+      refreshIntervalSeconds: 3600,
+      marketHours: 'always',
+      calendar: MarketCalendar.fromFile(),
+      firstCycleDelayMs: 5,
+      onCycleError: (_chain, error) => {
+        throw error;
+      },
+    });
+  }
+
+  it('run one after another until the chain publishes rows, not a whole interval later', async () => {
+    const chain = chainPublishing(['Starting', 'Starting', 'Live']);
+    const scheduler = warmUp(chain);
+    scheduler.start();
+    try {
+      await scheduler.warmedUp;
+      expect(chain.cycles).toBe(3);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('stop after ten rounds for a chain that never gets rows, and leave it to the schedule', async () => {
+    const chain = chainPublishing(['Starting']);
+    const scheduler = warmUp(chain);
+    scheduler.start();
+    try {
+      await scheduler.warmedUp;
+      expect(chain.cycles).toBe(10);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
