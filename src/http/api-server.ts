@@ -1,20 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findChain } from '../chain-specs.ts';
-import { UserError } from '../errors.ts';
 import type { ChainSpec, ChainStatus } from '../tracker/types.ts';
 import type { ChainJson } from './chain-json.ts';
-import {
-  bearerAuthorized,
-  cookieAuthorized,
-  fromOwnOrigin,
-  signInCookie,
-  signOutCookie,
-  tokenMatches,
-} from './desk-auth.ts';
+import { fromOwnOrigin, requestAuthorization } from './desk-auth.ts';
+import { deskAuthRoutes, deskFileRoute } from './desk-page-routes.ts';
 import { deskRoutes, type DeskSource } from './desk-routes.ts';
-import { DESK_SECURITY_HEADERS, deskFile } from './desk-static.ts';
+import { eventStream } from './event-stream.ts';
+import { BadRequest, exact, readJsonBody, sendJson, under, type Route } from './http-exchange.ts';
 import type { MetricsRegistry } from './metrics.ts';
+import { sessionRoute, type SessionSwitch } from './session-route.ts';
+
+export type { SessionSwitch } from './session-route.ts';
+
+const DEGRADED_STATUSES = new Set(['Stale', 'Disconnected']);
 
 /** What the API serves, supplied by the daemon. */
 export interface ApiSource {
@@ -55,12 +54,6 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-/** The Kite session in use, as POST /api/session switches it (the same path /enctoken takes). */
-export interface SessionSwitch {
-  /** Checks the web session with Kite, stores it and switches market data to it; answers Kite's user id. */
-  useEnctoken(enctoken: string): Promise<string>;
-}
-
 export interface ApiServerOptions {
   host: string;
   port: number;
@@ -79,87 +72,6 @@ export interface ApiServerOptions {
 export interface ApiServer {
   readonly url: string;
   close(): Promise<void>;
-}
-
-/** One request as a route sees it. */
-interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  path: string;
-  params: string[];
-  query: URLSearchParams;
-  pageOwner?: string;
-}
-
-/** Every route, built-in or added, has this one shape. */
-interface Route {
-  method: 'GET' | 'POST';
-  match(path: string): string[] | null;
-  /** Served without the bearer token (the health check, the desk's files and its sign-in). */
-  open?: boolean;
-  serve(exchange: Exchange): Promise<void> | void;
-}
-
-const MAX_BODY_BYTES = 64 * 1024;
-const SESSION_BODY =
-  'expected a JSON object {"enctoken": "<the enctoken cookie>", "user_id": "<Kite user id>"}';
-const USER_ID = /^[A-Za-z0-9]{2,16}$/;
-const KEEP_ALIVE_MS = 15_000;
-const RECONNECT_MS = 2000;
-const DEGRADED_STATUSES = new Set(['Stale', 'Disconnected']);
-
-class BadRequest extends Error {}
-
-/** The enctoken of a POST /api/session body, or BadRequest with what was expected. */
-function sessionBody(body: unknown): string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest(SESSION_BODY);
-  const { enctoken, user_id: userId, ...rest } = body as Record<string, unknown>;
-  const extra = Object.keys(rest);
-  if (extra.length > 0) throw new BadRequest(`unexpected field "${extra[0]}"; ${SESSION_BODY}`);
-  if (typeof enctoken !== 'string' || enctoken === '') throw new BadRequest(`no enctoken; ${SESSION_BODY}`);
-  if (typeof userId !== 'string' || !USER_ID.test(userId)) {
-    throw new BadRequest(
-      `user_id must be a Kite user id (letters and digits, e.g. "AB1234"); ${SESSION_BODY}`,
-    );
-  }
-  return enctoken;
-}
-
-const exact = (path: string) => (candidate: string) => (candidate === path ? [] : null);
-const under = (prefix: string) => (candidate: string) =>
-  candidate.startsWith(prefix) ? [candidate.slice(prefix.length)] : null;
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new BadRequest('body is not valid JSON');
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-/** How a request proved itself: no token is set, the bearer header, or the desk's sign-in cookie; else null. */
-function authorization(req: IncomingMessage, token: string | undefined): 'open' | 'bearer' | 'cookie' | null {
-  if (!token) return 'open';
-  if (bearerAuthorized(req, token)) return 'bearer';
-  return cookieAuthorized(req, token) ? 'cookie' : null;
 }
 
 /** An added route: its body read as JSON for POST, its answer sent as JSON. */
@@ -223,122 +135,6 @@ function chainRoutes(source: ApiSource): Route[] {
   ];
 }
 
-/** /api/events: server-sent events of the source, with a keep-alive comment every 15 s. */
-function eventStream(source: ApiSource): { route: Route; close(): void } {
-  const streams = new Set<ServerResponse>();
-  const unsubscribe = source.onEvent((event, data) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const stream of streams) stream.write(frame);
-  });
-  const keepAlive = setInterval(() => {
-    for (const stream of streams) stream.write(': keep-alive\n\n');
-  }, KEEP_ALIVE_MS);
-  const serve: Route['serve'] = ({ req, res }) => {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-    });
-    // A browser's EventSource comes back this long after the stream drops.
-    res.write(`retry: ${RECONNECT_MS}\n: connected\n\n`);
-    streams.add(res);
-    req.on('close', () => streams.delete(res));
-  };
-  return {
-    route: { method: 'GET', match: exact('/api/events'), serve },
-    close: () => {
-      unsubscribe();
-      clearInterval(keepAlive);
-      for (const stream of streams) stream.end();
-    },
-  };
-}
-
-/**
- * POST /api/session: a Kite web session from `npm run login`, applied as /enctoken applies one. Refused
- * when the API has no token. The enctoken is never echoed or logged.
- */
-function sessionRoute(session: SessionSwitch, token: string | undefined): Route {
-  const serve: Route['serve'] = async ({ req, res }) => {
-    if (!token) {
-      return sendJson(res, 403, {
-        success: false,
-        message: "POST /api/session needs HTTP_TOKEN: set it in the daemon's settings and restart it",
-      });
-    }
-    let enctoken: string;
-    try {
-      enctoken = sessionBody(await readJsonBody(req));
-    } catch (error) {
-      if (error instanceof BadRequest) return sendJson(res, 400, { success: false, message: error.message });
-      throw error;
-    }
-    try {
-      const userId = await session.useEnctoken(enctoken);
-      sendJson(res, 200, { success: true, user_id: userId });
-    } catch (error) {
-      if (error instanceof UserError) return sendJson(res, 400, { success: false, message: error.message });
-      throw error;
-    }
-  };
-  return { method: 'POST', match: exact('/api/session'), serve };
-}
-
-/** `/` (the desk) and `/desk/<file>`, open to anyone: the page holds no data and asks for sign-in itself. */
-function deskFileRoute(): Route {
-  const serve: Route['serve'] = async ({ res, path }) => {
-    const file = await deskFile(path);
-    if (!file) return sendJson(res, 404, { error: `no desk file ${path}` });
-    res.writeHead(200, {
-      ...DESK_SECURITY_HEADERS,
-      'Content-Type': file.contentType,
-      'Content-Length': file.body.length,
-      'Cache-Control': 'no-cache',
-    });
-    res.end(file.body);
-  };
-  return {
-    method: 'GET',
-    match: (path) => (path === '/' || path.startsWith('/desk/') ? [] : null),
-    open: true,
-    serve,
-  };
-}
-
-/**
- * The desk's sign-in: GET /api/auth says whether a token is needed and whether this browser has signed in;
- * POST /api/auth {"token": "…"} checks it and sets the cookie; POST /api/auth/sign-out clears it.
- */
-function deskAuthRoutes(token: string | undefined): Route[] {
-  const state: Route['serve'] = ({ req, res }) =>
-    sendJson(res, 200, { token_required: Boolean(token), signed_in: authorization(req, token) !== null });
-  const signIn: Route['serve'] = async ({ req, res }) => {
-    if (!token)
-      return sendJson(res, 200, { success: true, message: 'no token is needed (HTTP_TOKEN is not set)' });
-    let given: unknown;
-    try {
-      given = ((await readJsonBody(req)) as { token?: unknown } | null)?.token;
-    } catch (error) {
-      if (error instanceof BadRequest) return sendJson(res, 400, { success: false, message: error.message });
-      throw error;
-    }
-    if (typeof given !== 'string' || !tokenMatches(given, token)) {
-      return sendJson(res, 401, { success: false, message: 'wrong token: use the value of HTTP_TOKEN' });
-    }
-    res.setHeader('Set-Cookie', signInCookie(req, token));
-    sendJson(res, 200, { success: true, message: 'signed in' });
-  };
-  const signOut: Route['serve'] = ({ req, res }) => {
-    res.setHeader('Set-Cookie', signOutCookie(req));
-    sendJson(res, 200, { success: true, message: 'signed out' });
-  };
-  return [
-    { method: 'GET', match: exact('/api/auth'), open: true, serve: state },
-    { method: 'POST', match: exact('/api/auth'), open: true, serve: signIn },
-    { method: 'POST', match: exact('/api/auth/sign-out'), open: true, serve: signOut },
-  ];
-}
-
 function metricsRoute(metrics: MetricsRegistry): Route {
   return {
     method: 'GET',
@@ -384,7 +180,7 @@ function dispatcher(routes: readonly Route[], token: string | undefined, webOwne
     const matching = routes.filter((route) => route.match(path) !== null);
     const route = matching.find((candidate) => candidate.method === req.method) ?? matching[0];
     const allowed = route?.method === req.method;
-    const auth = authorization(req, token);
+    const auth = requestAuthorization(req, token);
     if (!(allowed && route?.open) && !auth) {
       return sendJson(res, 401, {
         error:

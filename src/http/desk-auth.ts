@@ -61,3 +61,13 @@ export function fromOwnOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   return origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`;
 }
+
+/** How a request proved itself: no token is set, the bearer header, or the desk's sign-in cookie; else null. */
+export function requestAuthorization(
+  req: IncomingMessage,
+  token: string | undefined,
+): 'open' | 'bearer' | 'cookie' | null {
+  if (!token) return 'open';
+  if (bearerAuthorized(req, token)) return 'bearer';
+  return cookieAuthorized(req, token) ? 'cookie' : null;
+}
