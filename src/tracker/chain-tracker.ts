@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { InstrumentCatalogue, OptionChainListing, OptionSeries } from '../kite/instrument-catalogue.ts';
+import type { InstrumentCatalogue, OptionSeries } from '../kite/instrument-catalogue.ts';
 import type { Tick } from '../kite/types.ts';
 import { istMidnight } from '../util/ist.ts';
 import { Backfiller } from './backfill.ts';
@@ -14,7 +14,8 @@ import type { OiWindow } from './oi-change.ts';
 import { OiHistory } from './oi-history.ts';
 import type { ChainStore, MarketRest, ObservationRow, TickerSubscriptions } from './ports.ts';
 import { recoverChain } from './recovery.ts';
-import { atmStrike, strikeWindow, subscriptionDiff } from './strikes.ts';
+import { atmStrike } from './strikes.ts';
+import { OptionWindow } from './option-window.ts';
 import { IV_RATE } from './option-row.ts';
 import type { ChainSnapshot, ChainSpec, ChainStatus, CycleSettings, PublishedCycle } from './types.ts';
 import { fetchWholeChainOi } from './whole-chain.ts';
@@ -77,10 +78,8 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   private readonly warn: (message: string, error?: unknown) => void;
   private readonly live = new Map<number, Live>();
   private readonly backfill: Backfiller;
-  private listing: OptionChainListing | null = null;
+  private readonly window: OptionWindow;
   private indexToken: number | null = null;
-  private subscribed = new Set<number>();
-  private options = new Map<number, ChainOption & { type: 'CE' | 'PE' }>();
   private lastOptionTickAt: number | null = null;
   private latest: ChainSnapshot | null = null;
   private recovered = false;
@@ -107,6 +106,19 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       windows: settings.windows.map(({ minutes, thresholdPct }) => ({ minutes, thresholdPct })),
       rate: settings.riskFreeRate ?? IV_RATE,
     };
+    this.window = new OptionWindow({
+      spec: deps.spec,
+      series: this.series,
+      expiryRank: this.expiryRank,
+      catalogue: deps.catalogue,
+      ticker: deps.ticker,
+      store: deps.store,
+      strikesEachSide: settings.strikesEachSide,
+      onDropped: (tokens) => {
+        for (const token of tokens) this.live.delete(token);
+      },
+      warn: this.warn,
+    });
     this.backfill = new Backfiller(
       deps.rest,
       this.history,
@@ -122,7 +134,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     if (!index)
       throw new Error(`${this.spec.id}: index "${this.spec.underlying}" is not in the instrument list`);
     this.indexToken = index.instrumentToken;
-    this.refreshListing(this.now());
+    this.window.refreshListing(this.now());
     this.recover(this.now());
     this.deps.ticker.subscribe([this.indexToken], 'full');
   }
@@ -134,10 +146,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   stop(): void {
     this.backfill.mergeArrived(Math.floor(this.now() / 1000) * 1000);
     this.backfill.stop();
-    const tokens = [...this.subscribed];
+    const tokens = this.window.release();
     if (this.indexToken !== null) tokens.push(this.indexToken);
     this.deps.ticker.unsubscribe(tokens);
-    this.subscribed.clear();
   }
 
   /** Keeps the latest LTP/OI of this chain's tokens; ignores other tokens. */
@@ -147,7 +158,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       if (tick.instrumentToken === this.indexToken) {
         this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: null, at });
         if (tick.ohlc && tick.ohlc.close > 0) this.previousClose = tick.ohlc.close;
-      } else if (this.options.has(tick.instrumentToken)) {
+      } else if (this.window.options.has(tick.instrumentToken)) {
         this.live.set(tick.instrumentToken, { ltp: tick.lastPrice, oi: tick.oi ?? null, at });
         this.lastOptionTickAt = at;
       }
@@ -175,13 +186,13 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
 
   /** The expiry this tracker follows now ('YYYY-MM-DD'), or null before its listing is known. */
   get expiry(): string | null {
-    return this.listing?.expiry ?? null;
+    return this.window.listing?.expiry ?? null;
   }
 
   /** The options that can be traded: the shown strikes and the buffer strike each side. */
   tradableOptions(): readonly TradableOption[] {
-    const lotSize = this.listing?.lotSize ?? 0;
-    return [...this.options.values()].map((option) => ({ ...option, lotSize }));
+    const lotSize = this.window.listing?.lotSize ?? 0;
+    return [...this.window.options.values()].map((option) => ({ ...option, lotSize }));
   }
 
   /** The latest tick's LTP of a token and when it arrived, or null. */
@@ -212,13 +223,14 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     // cycle a second, so every snapshot published is the one stored. (A feed gone since is published.)
     if (this.repeatsStoredSecond(now)) return this.publish(this.latest!);
     const notes: string[] = [];
-    this.refreshListing(now);
+    this.window.refreshListing(now);
     // A new day starts a fresh OI history: yesterday's points never count in today's changes.
     this.history.prune(istMidnight(now));
     this.backfill.mergeArrived(now);
     const price = this.indexToken === null ? null : (this.live.get(this.indexToken)?.ltp ?? null);
-    if (price === null || !this.listing) {
-      if (!this.listing)
+    const { listing } = this.window;
+    if (price === null || !listing) {
+      if (!listing)
         notes.push(
           `no expiry found for ${this.series.name} on ${this.series.exchange}${this.expiryRank > 0 ? ` beyond the nearest ${this.expiryRank}` : ''}`,
         );
@@ -227,9 +239,9 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       return this.publish(empty);
     }
     const atm = atmStrike(price, this.spec.strikeStep);
-    this.updateSubscriptions(atm);
+    this.window.follow(atm);
     const observations = this.recordObservations(now);
-    this.backfill.request(this.subscribed, now);
+    this.backfill.request(this.window.subscribed, now);
     if (this.backfill.lastError)
       notes.push(`historical API unavailable (${this.backfill.lastError}): live data only`);
     const snapshot = this.computeRows(now, price, notes);
@@ -242,14 +254,15 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
   }
 
   private computeRows(now: number, price: number, notes: string[]): ChainSnapshot {
-    const options = [...this.options.values()];
+    const options = [...this.window.options.values()];
+    const listing = this.window.listing!;
     const snapshot = computeChainSnapshot({
       spec: this.spec,
       underlying: this.spec.underlying,
       underlyingPrice: price,
       now,
-      expiry: this.listing!.expiry,
-      listedStrikes: this.listing!.strikes,
+      expiry: listing.expiry,
+      listedStrikes: listing.strikes,
       strikesEachSide: this.deps.settings.strikesEachSide,
       calls: options.filter((option) => option.type === 'CE'),
       puts: options.filter((option) => option.type === 'PE'),
@@ -306,7 +319,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
       underlying: this.spec.underlying,
       underlyingPrice: null,
       atmStrike: null,
-      expiry: this.listing?.expiry ?? null,
+      expiry: this.window.listing?.expiry ?? null,
       pcr: null,
       pcrAll: null,
       maxPain: null,
@@ -320,77 +333,12 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
     };
   }
 
-  /** Picks its expiry: the nearest, or the next, … (each rolls on after 15:30 IST on expiry day). */
-  private refreshListing(now: number): void {
-    const expiry = this.deps.catalogue.upcomingExpiries(this.series, now)[this.expiryRank];
-    if (expiry === this.listing?.expiry) return;
-    this.listing = expiry ? (this.deps.catalogue.chain(this.series, expiry) ?? null) : null;
-    if (this.subscribed.size > 0) this.deps.ticker.unsubscribe([...this.subscribed]);
-    for (const token of this.subscribed) this.live.delete(token);
-    this.subscribed = new Set();
-    this.options = new Map();
-  }
-
-  private updateSubscriptions(atm: number): void {
-    const listing = this.listing!;
-    const { subscribed } = strikeWindow({
-      atm,
-      step: this.spec.strikeStep,
-      eachSide: this.deps.settings.strikesEachSide,
-      listed: listing.strikes,
-    });
-    const wanted = new Map<number, ChainOption & { type: 'CE' | 'PE' }>();
-    for (const strike of subscribed) {
-      for (const type of ['CE', 'PE'] as const) {
-        const option = this.deps.catalogue.option(this.series, listing.expiry, strike, type);
-        if (option)
-          wanted.set(option.instrumentToken, {
-            token: option.instrumentToken,
-            symbol: option.tradingsymbol,
-            strike,
-            type,
-          });
-      }
-    }
-    const diff = subscriptionDiff(this.subscribed, new Set(wanted.keys()));
-    if (diff.subscribe.length > 0) {
-      this.deps.ticker.subscribe(diff.subscribe, 'full');
-      this.saveInstruments(diff.subscribe.map((token) => wanted.get(token)!));
-    }
-    if (diff.unsubscribe.length > 0) {
-      this.deps.ticker.unsubscribe(diff.unsubscribe);
-      for (const token of diff.unsubscribe) this.live.delete(token);
-    }
-    this.subscribed = new Set(wanted.keys());
-    this.options = wanted;
-  }
-
-  private saveInstruments(options: (ChainOption & { type: 'CE' | 'PE' })[]): void {
-    const listing = this.listing!;
-    try {
-      this.deps.store.upsertInstruments(
-        options.map((option) => ({
-          token: option.token,
-          chainId: this.spec.id,
-          symbol: option.symbol,
-          strike: option.strike,
-          optionType: option.type,
-          expiry: listing.expiry,
-          exchange: this.series.exchange,
-          lotSize: listing.lotSize,
-        })),
-      );
-    } catch (error) {
-      this.warn(`${this.spec.id}: could not store instruments`, error);
-    }
-  }
-
   /** One observation per token that ticked since the last cycle: a silent feed adds no made-up points. */
   private recordObservations(now: number): ObservationRow[] {
     const rows: ObservationRow[] = [];
     const since = this.lastObservedAt;
     this.lastObservedAt = now;
-    for (const token of this.subscribed) {
+    for (const token of this.window.subscribed) {
       const live = this.live.get(token);
       if (!live || live.ltp === null || live.oi === null || live.at <= since) continue;
       const point = { time: now, oi: live.oi, ltp: live.ltp };
@@ -402,7 +350,7 @@ export class ChainTracker extends EventEmitter<{ snapshot: [ChainSnapshot] }> {
 
   private async wholeChain(notes: string[]): Promise<StrikeOi[] | null> {
     try {
-      return await fetchWholeChainOi(this.deps.rest, this.deps.catalogue, this.series, this.listing!);
+      return await fetchWholeChainOi(this.deps.rest, this.deps.catalogue, this.series, this.window.listing!);
     } catch (error) {
       notes.push(
         `quote API unavailable (${error instanceof Error ? error.message : String(error)}): no whole-chain figures`,
