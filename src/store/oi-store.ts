@@ -10,14 +10,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OiPoint } from '../tracker/types.ts';
 import { istDateOf } from '../util/ist.ts';
-import {
-  firstSecondAtOrAfter,
-  requireFinite,
-  toPaise,
-  toStoredSeconds,
-  unpackPoints,
-  validateObservations,
-} from './codec.ts';
+import { firstSecondAtOrAfter, requireFinite, validateObservations } from './codec.ts';
 import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrate } from './migrations.ts';
 import { AlertSubscriptionStore } from './alert-subscriptions.ts';
@@ -27,6 +20,7 @@ import { ScoreStore } from './score-store.ts';
 import { CycleStore } from './cycle-store.ts';
 import { SessionStore } from './session-store.ts';
 import { PaperStore } from './paper-store.ts';
+import { MarketTables } from './market-tables.ts';
 import { WriteGate } from './write-gate.ts';
 import type {
   CycleRecord,
@@ -59,9 +53,6 @@ export interface OiStoreOptions {
   busyTimeoutMs?: number;
 }
 
-/** A token and its observations as a JSON array of flat (seconds, oi, paise) triples, or null for none. */
-type PackedObservations = [token: number, packed: string | null];
-
 export class OiStore {
   readonly path: string;
   private readonly db: Database.Database;
@@ -76,26 +67,7 @@ export class OiStore {
   private readonly gate: WriteGate;
   private closed = false;
 
-  private readonly upsertInstrumentStmt: Database.Statement;
-  private readonly upsertObservationStmt: Database.Statement;
-  private readonly insertBackfillStmt: Database.Statement;
-  private readonly upsertUnderlyingStmt: Database.Statement;
-  private readonly upsertMetadataStmt: Database.Statement;
-  private readonly lastUpdateStmt: Database.Statement;
-  private readonly chainObservationsStmt: Database.Statement;
-  private readonly underlyingHistoryStmt: Database.Statement;
-  private readonly pruneObservationsStmt: Database.Statement;
-  private readonly pruneUnderlyingStmt: Database.Statement;
-  private readonly pruneInstrumentsStmt: Database.Statement;
-  private readonly healthStmt: Database.Statement;
-
-  private readonly saveCycleTx: (cycle: CycleRecord) => void;
-  private readonly saveObservationsTx: (
-    rows: readonly ObservationRecord[],
-    knownAt: number | null,
-  ) => ObservationRecord[];
-  private readonly upsertInstrumentsTx: (rows: readonly InstrumentRecord[]) => void;
-  private readonly pruneTx: (seconds: number, date: string) => PruneResult;
+  private readonly market: MarketTables;
 
   /**
    * Opens (creating if needed, mode 0600, with its directory) the database at `path`, takes its
@@ -140,98 +112,7 @@ export class OiStore {
     this.gate = new WriteGate(db);
     this.cycleStore = new CycleStore(db);
 
-    this.upsertInstrumentStmt = db.prepare(
-      `INSERT INTO instruments (token, chain, symbol, strike, option_type, expiry, exchange, lot_size)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (token) DO UPDATE SET chain = excluded.chain, symbol = excluded.symbol,
-         strike = excluded.strike, option_type = excluded.option_type, expiry = excluded.expiry,
-         exchange = excluded.exchange, lot_size = excluded.lot_size`,
-    );
-    this.upsertObservationStmt = db.prepare(
-      `INSERT INTO observations (token, time, oi, ltp_paise) VALUES (?, ?, ?, ?)
-       ON CONFLICT (token, time) DO UPDATE SET oi = excluded.oi, ltp_paise = excluded.ltp_paise,
-         known_at = NULL`,
-    );
-    this.insertBackfillStmt = db.prepare(
-      `INSERT INTO observations (token, time, oi, ltp_paise, known_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (token, time) DO NOTHING`,
-    );
-    this.upsertUnderlyingStmt = db.prepare(
-      `INSERT INTO underlying_snapshots (chain, time, price, atm, pcr) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (chain, time) DO UPDATE SET price = excluded.price, atm = excluded.atm, pcr = excluded.pcr`,
-    );
-    this.upsertMetadataStmt = db.prepare(
-      `INSERT INTO exchange_metadata (exchange, last_update, last_underlying_price, last_atm)
-       VALUES (?, ?, ?, ?)
-       ON CONFLICT (exchange) DO UPDATE SET last_update = excluded.last_update,
-         last_underlying_price = excluded.last_underlying_price, last_atm = excluded.last_atm
-       WHERE excluded.last_update >= exchange_metadata.last_update`,
-    );
-    this.lastUpdateStmt = db.prepare('SELECT last_update FROM exchange_metadata WHERE exchange = ?').pluck();
-    // One row per instrument of the chain, its observations since the cutoff packed by SQLite into one
-    // JSON array of (time, oi, ltp_paise) triples: a primary-key range scan per token, and far fewer
-    // values crossing into JavaScript than one row per observation (about 2× faster to load).
-    this.chainObservationsStmt = db
-      .prepare(
-        `SELECT i.token,
-           (SELECT '[' || group_concat(o.time || ',' || o.oi || ',' || o.ltp_paise, ',') || ']'
-            FROM observations AS o WHERE o.token = i.token AND o.time >= @since)
-         FROM instruments AS i
-         WHERE i.chain = @chain`,
-      )
-      .raw();
-    this.underlyingHistoryStmt = db
-      .prepare(
-        'SELECT time, price, atm, pcr FROM underlying_snapshots WHERE chain = ? AND time >= ? ORDER BY time',
-      )
-      .raw();
-    this.pruneObservationsStmt = db.prepare('DELETE FROM observations WHERE time < ?');
-    this.pruneUnderlyingStmt = db.prepare('DELETE FROM underlying_snapshots WHERE time < ?');
-    this.pruneInstrumentsStmt = db.prepare(
-      `DELETE FROM instruments WHERE expiry < ?
-       AND NOT EXISTS (SELECT 1 FROM observations AS o WHERE o.token = instruments.token)`,
-    );
-
-    this.healthStmt = db.prepare('SELECT count(*) FROM exchange_metadata').pluck();
-
-    this.saveCycleTx = db.transaction((cycle: CycleRecord) => {
-      for (const row of cycle.observations) this.bindObservation(this.upsertObservationStmt, row);
-      const seconds = toStoredSeconds(cycle.time);
-      if (cycle.underlyingSnapshot !== false && cycle.underlyingPrice !== null && cycle.atm !== null) {
-        this.upsertUnderlyingStmt.run(
-          cycle.chainId,
-          seconds,
-          cycle.underlyingPrice,
-          cycle.atm,
-          cycle.pcr ?? null,
-        );
-      }
-      this.upsertMetadataStmt.run(cycle.chainId, Math.round(cycle.time), cycle.underlyingPrice, cycle.atm);
-      if (cycle.published) this.cycleStore.insert(cycle.published);
-    });
-    this.saveObservationsTx = db.transaction((rows: readonly ObservationRecord[], knownAt: number | null) =>
-      this.insertBackfill(rows, knownAt),
-    );
-    this.upsertInstrumentsTx = db.transaction((rows: readonly InstrumentRecord[]) => {
-      for (const r of rows) {
-        this.upsertInstrumentStmt.run(
-          r.token,
-          r.chainId,
-          r.symbol,
-          r.strike,
-          r.optionType,
-          r.expiry,
-          r.exchange,
-          r.lotSize,
-        );
-      }
-    });
-    this.pruneTx = db.transaction((seconds: number, date: string) => ({
-      cycles: this.cycleStore.pruneBefore(seconds),
-      observations: this.pruneObservationsStmt.run(seconds).changes,
-      underlying: this.pruneUnderlyingStmt.run(seconds).changes,
-      instruments: this.pruneInstrumentsStmt.run(date).changes,
-    }));
+    this.market = new MarketTables(db, this.cycleStore);
   }
 
   /** Inserts or updates instruments (by token). Observations of a token count for a chain only once its instrument is known. */
@@ -246,7 +127,7 @@ export class OiStore {
         );
       }
     }
-    this.gate.run(() => this.upsertInstrumentsTx(rows), 'instruments not stored');
+    this.gate.run(() => this.market.upsertInstruments(rows), 'instruments not stored');
   }
 
   /**
@@ -260,7 +141,7 @@ export class OiStore {
     if (cycle.underlyingPrice !== null) requireFinite(cycle.underlyingPrice, 'underlyingPrice', context);
     if (cycle.atm !== null) requireFinite(cycle.atm, 'atm', context);
     validateObservations(cycle.observations, context);
-    this.gate.run(() => this.saveCycleTx(cycle), `${context} not stored`);
+    this.gate.run(() => this.market.saveCycle(cycle), `${context} not stored`);
   }
 
   /**
@@ -271,7 +152,10 @@ export class OiStore {
     this.assertOpen();
     validateObservations(rows, 'backfill');
     if (knownAt !== null) requireFinite(knownAt, 'knownAt', 'backfill');
-    return this.gate.run(() => this.saveObservationsTx(rows, knownAt), 'backfilled observations not stored');
+    return this.gate.run(
+      () => this.market.saveObservations(rows, knownAt),
+      'backfilled observations not stored',
+    );
   }
 
   /** The published cycles, and what brings one back, on this same connection. */
@@ -283,8 +167,7 @@ export class OiStore {
   /** Epoch ms of the chain's last saved cycle, or null when none was saved. */
   lastUpdate(chainId: string): number | null {
     this.assertOpen();
-    const value = this.lastUpdateStmt.get(chainId) as number | undefined;
-    return value ?? null;
+    return this.market.lastUpdate(chainId);
   }
 
   /**
@@ -293,27 +176,13 @@ export class OiStore {
    */
   loadObservations(chainId: string, sinceMs: number): Map<number, OiPoint[]> {
     this.assertOpen();
-    const rows = this.chainObservationsStmt.all({
-      since: firstSecondAtOrAfter(sinceMs),
-      chain: chainId,
-    }) as PackedObservations[];
-    const byToken = new Map<number, OiPoint[]>();
-    for (const [token, packed] of rows) {
-      if (packed !== null) byToken.set(token, unpackPoints(JSON.parse(packed) as number[]));
-    }
-    return byToken;
+    return this.market.observationsSince(chainId, firstSecondAtOrAfter(sinceMs));
   }
 
   /** The chain's underlying snapshots at or after `sinceMs`, ascending time. */
   underlyingHistory(chainId: string, sinceMs: number): UnderlyingPoint[] {
     this.assertOpen();
-    const rows = this.underlyingHistoryStmt.all(chainId, firstSecondAtOrAfter(sinceMs)) as [
-      number,
-      number,
-      number,
-      number | null,
-    ][];
-    return rows.map(([time, price, atm, pcr]) => ({ time: time * 1000, price, atm, pcr }));
+    return this.market.underlyingSince(chainId, firstSecondAtOrAfter(sinceMs));
   }
 
   /**
@@ -325,7 +194,7 @@ export class OiStore {
     requireFinite(ms, 'ms', 'pruneBefore');
     const cutoffDate = istDateOf(ms);
     const result = this.gate.run(
-      () => this.pruneTx(firstSecondAtOrAfter(ms), cutoffDate),
+      () => this.market.prune(firstSecondAtOrAfter(ms), cutoffDate),
       'old data not deleted',
     );
     if (result.cycles + result.observations + result.underlying + result.instruments > 0) {
@@ -347,7 +216,7 @@ export class OiStore {
     if (this.closed) return { ok: false, ...base, error: 'store is closed' };
     if (!existsSync(this.path)) return { ok: false, ...base, error: 'database file is missing' };
     try {
-      this.healthStmt.get();
+      this.market.probe();
       const writeFailure = this.gate.describeFailure();
       return writeFailure === null ? { ok: true, ...base } : { ok: false, ...base, error: writeFailure };
     } catch (error) {
@@ -404,25 +273,6 @@ export class OiStore {
         this.lock.release();
       }
     }
-  }
-
-  /** Inserts the rows no stored row has the place of; answers those inserted. */
-  private insertBackfill(rows: readonly ObservationRecord[], knownAt: number | null): ObservationRecord[] {
-    const knownSeconds = knownAt === null ? null : toStoredSeconds(knownAt);
-    return rows.filter(
-      (row) =>
-        this.insertBackfillStmt.run(
-          row.token,
-          toStoredSeconds(row.time),
-          Math.round(row.oi),
-          toPaise(row.ltp),
-          knownSeconds,
-        ).changes > 0,
-    );
-  }
-
-  private bindObservation(stmt: Database.Statement, row: ObservationRecord): void {
-    stmt.run(row.token, toStoredSeconds(row.time), Math.round(row.oi), toPaise(row.ltp));
   }
 
   private sizeBytes(): number {
