@@ -41,7 +41,7 @@ const DEFAULT_FIRST_CYCLE_DELAY_MS = 3000;
 /** At most this many first rounds, `firstCycleDelayMs` apart, before the schedule alone runs cycles. */
 const WARM_UP_ROUNDS = 10;
 
-/** A round's outcome for one chain: its snapshot, 'closed', or undefined (it failed, or shared a cycle under way). */
+/** A round's outcome for one chain: the snapshot its cycle published (its own, or the one under way), 'closed', or undefined (it failed). */
 type RoundResult = ChainSnapshot | 'closed' | undefined;
 
 /** Whether a chain still has to publish what commands can answer from: rows of options that have ticked. */
@@ -55,7 +55,7 @@ const warming = (result: RoundResult): boolean =>
  * whose previous cycle is still running skips this tick.
  */
 export class CycleScheduler {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<ChainSnapshot | undefined>>();
   private readonly clock: Clock;
   private cancels: (() => void)[] = [];
   private stopped = false;
@@ -121,21 +121,23 @@ export class CycleScheduler {
       }
       const id = tracker.id;
       const inFlight = this.running.get(id);
-      if (inFlight) return inFlight.then(() => undefined);
+      if (inFlight) return inFlight;
       const started = performance.now();
-      let snapshot: ChainSnapshot | undefined;
       const cycle = tracker
         .runCycle(now)
         .then(
           (published) => {
-            snapshot = published;
             this.options.onCycleDone?.(id, (performance.now() - started) / 1000);
+            return published;
           },
-          (error: unknown) => this.options.onCycleError(id, error),
+          (error: unknown) => {
+            this.options.onCycleError(id, error);
+            return undefined;
+          },
         )
         .finally(() => this.running.delete(id));
       this.running.set(id, cycle);
-      return cycle.then(() => snapshot);
+      return cycle;
     });
     return Promise.all(rounds);
   }
